@@ -1,0 +1,1 @@
+"""Everything that is not the terminal UI. Nothing in this package imports Textual."""

@@ -1,0 +1,1 @@
+"""The Textual interface, built on :mod:`tui_reader.core`."""
