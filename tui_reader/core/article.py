@@ -1,0 +1,57 @@
+"""The data model shared by every part of tui-reader: articles and their headings.
+
+Everything here is plain data. Strings in these objects have already been through
+:mod:`tui_reader.core.sanitize`, so the UI may show them (never as markup, though).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+Kind = Literal["local", "feed"]
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """One heading of an article, as listed in the table of contents."""
+
+    level: int
+    text: str
+    anchor: str = ""
+
+
+@dataclass(slots=True)
+class Article:
+    """One readable item: a local Markdown post or a feed entry.
+
+    ``key`` is the stable identity used for reading state:
+    ``local:<source folder>::<path relative to it>`` or ``feed:<feed url>::<entry id>``.
+    """
+
+    key: str
+    title: str
+    kind: Kind = "local"
+    date: datetime | None = None  # timezone-aware, or None when unknown
+    lastmod: datetime | None = None
+    author: str = ""
+    tags: tuple[str, ...] = ()
+    summary: str = ""
+    draft: bool = False
+    words: int = 0
+    cjk: bool = False
+    source: str = ""  # what the user gave (folder, file or feed URL)
+    location: str = ""  # file path, or the entry's link
+    link: str = ""  # http(s) link for feed entries ("" for local files)
+    headings: tuple[Heading, ...] = ()
+    body: str | None = None  # Markdown; None means "read it from ``location``"
+    feed_title: str = ""
+    warnings: tuple[str, ...] = ()  # problems found while loading, shown to the user
+    mtime: float = 0.0
+    size: int = 0
+    tags_folded: frozenset[str] = field(default=frozenset(), compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.tags_folded:
+            self.tags_folded = frozenset(t.casefold() for t in self.tags)

@@ -1,0 +1,126 @@
+"""The configuration file (TOML): sources, feeds, reading speed and key remapping.
+
+Example::
+
+    sources = ["~/blog/content", "~/notes"]
+    wpm = 212
+
+    [[feeds]]
+    url = "https://example.org/feed.xml"
+    title = "Example"
+    tags = ["python"]
+
+    [keys]
+    toggle_toc = "T,f2"
+
+A broken config file is reported (with the file name and the problem) and the reader
+starts with what it could read, never with a crash.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tui_reader.core.feeds import FeedConfig
+from tui_reader.core.sanitize import clean_error, clean_line, clean_tags, safe_url
+from tui_reader.core.text import HUGO_WPM
+
+
+@dataclass
+class Config:
+    """Everything the config file may set."""
+
+    sources: list[str] = field(default_factory=list)
+    feeds: list[FeedConfig] = field(default_factory=list)
+    wpm: int = HUGO_WPM
+    keys: dict[str, str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    path: Path | None = None
+    exists: bool = False
+
+
+def load_config(path: Path) -> Config:
+    """Read the config file; a missing file gives the defaults."""
+    config = Config(path=path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return config
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        config.exists = True
+        config.errors.append(f"{clean_line(str(path))}: {clean_error(exc)}")
+        return config
+    config.exists = True
+    sources = data.get("sources", [])
+    if isinstance(sources, str):
+        sources = [sources]
+    config.sources = [os.path.expanduser(s) for s in sources if isinstance(s, str)]
+    wpm = data.get("wpm")
+    if isinstance(wpm, int) and 20 <= wpm <= 5000:
+        config.wpm = wpm
+    elif wpm is not None:
+        config.errors.append(f"{clean_line(str(path))}: wpm must be a number from 20 to 5000")
+    for entry in data.get("feeds", []) or []:
+        feed = _feed_from(entry)
+        if feed is None:
+            config.errors.append(f"{clean_line(str(path))}: skipped a feed without a valid url")
+        else:
+            config.feeds.append(feed)
+    keys = data.get("keys", {})
+    if isinstance(keys, dict):
+        config.keys = {str(k): str(v) for k, v in keys.items() if isinstance(v, str)}
+    return config
+
+
+def _feed_from(entry: object) -> FeedConfig | None:
+    if isinstance(entry, str):
+        entry = {"url": entry}
+    if not isinstance(entry, dict):
+        return None
+    url = entry.get("url")
+    if not isinstance(url, str):
+        return None
+    if safe_url(url, frozenset({"http", "https"})) is None and not Path(url).expanduser().exists():
+        return None
+    return FeedConfig(
+        url=url if "://" in url else os.path.expanduser(url),
+        title=clean_line(entry.get("title", "")),
+        tags=clean_tags(entry.get("tags", ())),
+    )
+
+
+def _toml_string(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = "".join(c if c >= " " else f"\\u{ord(c):04x}" for c in escaped)
+    return f'"{escaped}"'
+
+
+def _toml_list(values: list[str] | tuple[str, ...]) -> str:
+    return "[" + ", ".join(_toml_string(v) for v in values) + "]"
+
+
+def save_config(config: Config, path: Path) -> None:
+    """Write the config atomically: a temporary file in the same folder, then a rename."""
+    lines = [f"sources = {_toml_list(config.sources)}", f"wpm = {config.wpm}", ""]
+    if config.keys:
+        lines.append("[keys]")
+        lines += [f"{_toml_string(k)} = {_toml_string(v)}" for k, v in config.keys.items()]
+        lines.append("")
+    for feed in config.feeds:
+        lines.append("[[feeds]]")
+        lines.append(f"url = {_toml_string(feed.url)}")
+        if feed.title:
+            lines.append(f"title = {_toml_string(feed.title)}")
+        if feed.tags:
+            lines.append(f"tags = {_toml_list(feed.tags)}")
+        lines.append("")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    with open(temporary, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines))
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temporary, path)

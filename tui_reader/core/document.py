@@ -1,0 +1,190 @@
+"""The document model behind the reading pane: one article split into sections.
+
+A 5 MB article takes seconds to parse in full, so the body is never parsed as one piece.
+A single pass over its lines finds the headings and cuts the text into sections, one per
+heading (long stretches without headings are cut again at safe blank lines). Each section
+is parsed by markdown-it on demand, when it is about to be shown or searched.
+
+The table of contents, scroll-spy, ``[`` / ``]``, find, time left and resume all work in
+terms of sections, so they are available the moment the document is opened.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import normalizeReference
+from markdown_it.token import Token
+
+from tui_reader.core.article import Heading
+from tui_reader.core.text import _FENCE, _LIST_MARK, scan_headings, strip_shortcodes
+
+SECTION_SOFT_LIMIT = 8_000  # characters; longer sections are cut at a safe blank line
+_REFERENCE = re.compile(r"^ {0,3}\[([^\]]+)\]:[ \t]*<?([^\s>]+)>?", re.M)
+
+
+@lru_cache(maxsize=1)
+def markdown_parser() -> MarkdownIt:
+    """CommonMark plus tables and strikethrough. No linkify: it doubles parse time."""
+    parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    parser.options["maxNesting"] = 40
+    return parser
+
+
+@dataclass(slots=True)
+class Section:
+    """A run of lines of the body; starts at a heading when ``heading`` is set."""
+
+    start: int  # first line
+    end: int  # one past the last line
+    offset: int  # character offset of the first line in the body
+    length: int  # characters
+    heading: int | None = None  # index into Document.headings
+
+
+@dataclass
+class Document:
+    """A Markdown body cut into sections, with its headings and link references."""
+
+    body: str
+    lines: list[str] = field(init=False)
+    headings: list[Heading] = field(init=False)
+    sections: list[Section] = field(init=False)
+    heading_sections: list[int] = field(init=False)  # heading index -> section index
+    references: dict[str, dict[str, str]] = field(init=False)
+    _tokens: dict[int, list[Token]] = field(init=False, default_factory=dict)
+    _section_starts: list[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.body = strip_shortcodes(self.body)
+        self.lines = self.body.split("\n")
+        found = scan_headings(self.body)
+        self.headings = [heading for _, heading in found]
+        self.references = self._collect_references()
+        self._cut_sections([line for line, _ in found])
+        self._section_starts = [section.offset for section in self.sections]
+
+    # -- building -------------------------------------------------------------------
+    def _collect_references(self) -> dict[str, dict[str, str]]:
+        if "]:" not in self.body:
+            return {}
+        references: dict[str, dict[str, str]] = {}
+        for label, href in _REFERENCE.findall(self.body):
+            key = normalizeReference(label)
+            references.setdefault(key, {"href": href, "title": ""})
+        return references
+
+    def _cut_sections(self, heading_lines: list[int]) -> None:
+        starts = [0, *heading_lines]
+        heading_at = {line: index for index, line in enumerate(heading_lines)}
+        offsets = [0] * (len(self.lines) + 1)
+        total = 0
+        for index, line in enumerate(self.lines):
+            offsets[index] = total
+            total += len(line) + 1
+        offsets[len(self.lines)] = total
+        self.sections = []
+        self.heading_sections = []
+        bounds = sorted(set(starts)) + [len(self.lines)]
+        for start, end in zip(bounds, bounds[1:], strict=False):
+            if start >= end:
+                continue
+            heading = heading_at.get(start)
+            if heading is not None:
+                self.heading_sections.append(len(self.sections))
+            for piece_start, piece_end in self._split_long(start, end, offsets):
+                self.sections.append(
+                    Section(
+                        piece_start,
+                        piece_end,
+                        offsets[piece_start],
+                        offsets[piece_end] - offsets[piece_start],
+                        heading if piece_start == start else None,
+                    )
+                )
+        if not self.sections:
+            self.sections.append(Section(0, len(self.lines), 0, len(self.body)))
+
+    def _split_long(self, start: int, end: int, offsets: list[int]) -> list[tuple[int, int]]:
+        """Cut a long run of lines at blank lines that cannot be inside a block."""
+        if offsets[end] - offsets[start] <= SECTION_SOFT_LIMIT:
+            return [(start, end)]
+        pieces: list[tuple[int, int]] = []
+        piece_start = start
+        fence: str | None = None
+        for index in range(start, end):
+            line = self.lines[index]
+            if fence is not None:
+                if line.strip().startswith(fence):
+                    fence = None
+                continue
+            opening = _FENCE.match(line)
+            if opening:
+                fence = opening.group(1)
+                continue
+            if (
+                offsets[index] - offsets[piece_start] >= SECTION_SOFT_LIMIT
+                and index > piece_start
+                and not self.lines[index - 1].strip()
+                and line.strip()
+                and not line.startswith((" ", "\t", ">", "|"))
+                and not _LIST_MARK.match(line)
+            ):
+                pieces.append((piece_start, index))
+                piece_start = index
+        pieces.append((piece_start, end))
+        return pieces
+
+    # -- queries --------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.sections)
+
+    def section_text(self, index: int) -> str:
+        section = self.sections[index]
+        return self.body[section.offset : section.offset + section.length]
+
+    def tokens(self, index: int) -> list[Token]:
+        """The markdown-it tokens of one section, parsed on first use."""
+        cached = self._tokens.get(index)
+        if cached is None:
+            env = {"references": dict(self.references)} if self.references else {}
+            cached = markdown_parser().parse(self.section_text(index), env)
+            self._tokens[index] = cached
+        return cached
+
+    def drop_tokens(self, keep: set[int]) -> None:
+        """Forget parsed sections that are far from view, to bound memory."""
+        for index in [i for i in self._tokens if i not in keep]:
+            del self._tokens[index]
+
+    def section_at_offset(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self._section_starts, offset) - 1)
+
+    def heading_for_section(self, index: int) -> int | None:
+        """The heading the given section falls under (scroll-spy), or None before any."""
+        position = bisect.bisect_right(self.heading_sections, index) - 1
+        return position if position >= 0 else None
+
+    def anchor_section(self, anchor: str) -> int | None:
+        anchor = anchor.lstrip("#").lower()
+        for index, heading in enumerate(self.headings):
+            if heading.anchor == anchor:
+                return self.heading_sections[index]
+        return None
+
+    def fraction_before(self, index: int, within: float = 0.0) -> float:
+        """How much of the body (0..1, by characters) lies before a point in a section."""
+        total = len(self.body) or 1
+        section = self.sections[index]
+        return min(1.0, (section.offset + section.length * within) / total)
+
+    def find(self, query: str) -> list[int]:
+        """Character offsets of every case-insensitive match of ``query`` in the body."""
+        if not query:
+            return []
+        pattern = re.compile(re.escape(query), re.IGNORECASE)
+        return [match.start() for match in pattern.finditer(self.body)]

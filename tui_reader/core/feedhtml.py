@@ -1,0 +1,202 @@
+"""Feed HTML to Markdown (and to plain text), with a link policy fit for a terminal.
+
+feedparser's sanitiser leaves ``file:``, ``ssh:`` and other schemes in links, keeps
+remote images and forms, and JSON Feed HTML is not sanitised at all (THREATS.md row 3
+and "feedparser's HTML sanitiser"). The converter here, built on markdownify's per-tag
+overrides:
+
+* keeps a link only when its target, resolved against the entry's URL, is http, https or
+  mailto; any other link becomes its plain text;
+* turns an image into a text link ``[image: alt](src)`` (http/https only), never an
+  embedded image, so nothing is fetched;
+* drops ``script``, ``style``, ``iframe``, ``form`` and other active or embedded content
+  with everything inside it;
+* escapes text so that feed text cannot form Markdown links or markup of its own.
+
+Its output still needs :func:`tui_reader.core.sanitize.clean_text`: entities such as
+``&#27;`` decode into control characters during conversion.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urljoin
+
+from markdownify import ATX, MarkdownConverter, chomp
+
+from tui_reader.core.sanitize import clean_line, safe_url
+
+IMAGE_SCHEMES = frozenset({"http", "https"})
+DROPPED_TAGS = frozenset(
+    {
+        "script", "style", "iframe", "frame", "frameset", "form", "object", "embed",
+        "applet", "template", "svg", "math", "button", "input", "select", "textarea",
+        "head", "title", "meta", "link", "canvas", "map", "dialog", "noembed",
+    }
+)  # fmt: skip
+_URL_WHITESPACE = re.compile(r"[\t\n\r]")
+_MD_URL_UNSAFE = {"(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "\\": "%5C", " ": "%20"}
+_BACKTICKS = re.compile(r"`+")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+_LINE_START = re.compile(r"^(\s*\d*)([-+=]|(?<=\d)[.)])", re.MULTILINE)
+_SPACES = re.compile(r"[ \t\f\v]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def markdown_url(url: str) -> str:
+    """A URL that cannot end or break a Markdown link destination."""
+    return "".join(_MD_URL_UNSAFE.get(ch, ch) for ch in url)
+
+
+def resolve_url(raw: object, base: str, schemes: frozenset[str] | None = None) -> str | None:
+    """``raw`` resolved against ``base`` if the result has an allowed scheme, else None.
+
+    Tabs and newlines are removed first, as browsers do, so ``java&#x09;script:`` is seen
+    for what it is.
+    """
+    if not isinstance(raw, str):
+        return None
+    raw = _URL_WHITESPACE.sub("", raw).strip(" \x00\x0b\x0c")
+    if not raw:
+        return None
+    try:
+        absolute = urljoin(base, raw) if base else raw
+    except ValueError:
+        return None
+    url = safe_url(absolute) if schemes is None else safe_url(absolute, schemes)
+    return markdown_url(url) if url else None
+
+
+class FeedMarkdownConverter(MarkdownConverter):  # type: ignore[misc]
+    """markdownify with tui-reader's link, image and dropped-tag policy."""
+
+    def __init__(self, base: str = "", **options: Any) -> None:
+        options.setdefault("heading_style", ATX)
+        options.setdefault("bullets", "-")
+        options.setdefault("escape_misc", True)
+        super().__init__(**options)
+        self.base = base
+
+    def get_conv_fn(self, tag_name: str) -> Any:
+        if tag_name.lower() in DROPPED_TAGS:
+            return self._drop
+        return super().get_conv_fn(tag_name)
+
+    def process_tag(self, node: Any, parent_tags: Any = None) -> str:
+        # Don't even walk what will be dropped: a huge <svg> costs nothing then.
+        if getattr(node, "name", None) in DROPPED_TAGS:
+            return ""
+        return str(super().process_tag(node, parent_tags))
+
+    @staticmethod
+    def _drop(el: Any, text: str, parent_tags: Any) -> str:
+        return ""
+
+    def convert_a(self, el: Any, text: str, parent_tags: Any) -> str:
+        if "_noformat" in parent_tags or "a" in parent_tags:
+            return text
+        prefix, suffix, text = chomp(text)
+        if not text:
+            return ""
+        href = resolve_url(el.get("href"), self.base)
+        if href is None:
+            return f"{prefix}{text}{suffix}"
+        return f"{prefix}[{text}]({href}){suffix}"
+
+    def convert_img(self, el: Any, text: str, parent_tags: Any) -> str:
+        alt = clean_line(el.get("alt") or el.get("title") or "", 200)
+        label = f"image: {self.escape(alt, parent_tags)}" if alt else "image"
+        if "_noformat" in parent_tags:
+            return f"[{label}]"
+        src = resolve_url(el.get("src"), self.base, IMAGE_SCHEMES)
+        if src is None or "a" in parent_tags:
+            return f"\\[{label}\\]"
+        return f"[{label}]({src})"
+
+    def convert_video(self, el: Any, text: str, parent_tags: Any) -> str:
+        src = el.get("src")
+        if not src:
+            source = el.find("source", attrs={"src": True})
+            src = source.get("src") if source else None
+        url = resolve_url(src, self.base, IMAGE_SCHEMES)
+        if url is None or "a" in parent_tags or "_noformat" in parent_tags:
+            return text
+        return f"[video]({url}) {text}".rstrip()
+
+    convert_audio = convert_video
+
+    def convert_pre(self, el: Any, text: str, parent_tags: Any) -> str:
+        if not text:
+            return ""
+        text = text.strip("\n")
+        # A fence longer than any backtick run inside, so the code cannot close it.
+        longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
+        fence = "`" * max(3, longest + 1)
+        return f"\n\n{fence}\n{text}\n{fence}\n\n"
+
+
+def html_to_markdown(html: str, base: str = "") -> str:
+    """Convert feed HTML to Markdown under the link policy above.
+
+    Falls back to escaped plain text when the HTML is too deeply nested to convert.
+    """
+    try:
+        return str(FeedMarkdownConverter(base=base).convert(html)).strip()
+    except RecursionError:
+        return escape_markdown(html_to_text(html, keep_lines=True))
+
+
+def escape_markdown(text: str) -> str:
+    """Plain text made safe to show as Markdown: markup characters lose their meaning."""
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return _LINE_START.sub(r"\1\\\2", text)
+
+
+class _TextExtractor(HTMLParser):
+    """Text content of HTML, skipping dropped elements; flat, no recursion."""
+
+    BLOCKS = frozenset(
+        {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "pre",
+         "blockquote", "section", "article", "ul", "ol", "table", "hr"}
+    )  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag in DROPPED_TAGS and tag not in ("meta", "link", "input"):  # void elements
+            self.skip.append(tag)
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.skip and tag == self.skip[-1]:
+            self.skip.pop()
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(data)
+
+
+def html_to_text(html: str, keep_lines: bool = False) -> str:
+    """The text of an HTML fragment: tags removed, entities decoded, spaces collapsed."""
+    if "<" not in html and "&" not in html:
+        text = html
+    else:
+        extractor = _TextExtractor()
+        try:
+            extractor.feed(html)
+            extractor.close()
+        except Exception:  # noqa: S110 - html.parser is lenient; keep what was read
+            pass
+        text = "".join(extractor.parts)
+    if not keep_lines:
+        return " ".join(text.split())
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()

@@ -1,0 +1,68 @@
+"""Where a link in an article leads, decided in one place.
+
+Only http, https and mailto links ever leave the program, and only after the user has
+seen the full URL. Relative links to ``.md`` files open in the reader; ``#anchors`` jump
+within the article. Everything else is refused with a reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+from urllib.parse import unquote, urlsplit
+
+from tui_reader.core.sanitize import clean_line, safe_url
+
+_MD_LINK = re.compile(r"(?<!!)\[([^\]\n]{0,300})\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_FENCE = re.compile(r"^ {0,3}(```|~~~).*?^ {0,3}\1", re.M | re.S)
+
+
+@dataclass(frozen=True)
+class Target:
+    """The outcome of following a link."""
+
+    kind: Literal["web", "local", "anchor", "refused"]
+    value: str = ""  # URL, file path, or the reason a link was refused
+    anchor: str = ""
+
+
+def resolve(href: str, base: str | None) -> Target:
+    """Decide what following ``href`` from an article at ``base`` (a path or URL) does."""
+    href = clean_line(href, 4096)
+    if not href:
+        return Target("refused", "empty link")
+    if href.startswith("#"):
+        return Target("anchor", anchor=unquote(href[1:]))
+    scheme = urlsplit(href).scheme.lower() if ":" in href else ""
+    if scheme:
+        url = safe_url(href)
+        if url is None or len(scheme) == 1:  # "c:" is a Windows drive, not a scheme
+            return Target("refused", f"links with the scheme '{scheme}:' are never opened")
+        return Target("web", url)
+    if base and re.match(r"https?://", base):
+        from urllib.parse import urljoin
+
+        url = safe_url(urljoin(base, href))
+        return Target("web", url) if url else Target("refused", "unsupported link")
+    path_part, _, anchor = href.partition("#")
+    if not base:
+        return Target("refused", "relative link with no article to resolve it against")
+    target = (Path(base).parent / unquote(path_part)).resolve()
+    if target.is_dir():
+        for name in ("index.md", "_index.md", "README.md"):
+            if (target / name).is_file():
+                target = target / name
+                break
+    if target.suffix.lower() not in (".md", ".markdown"):
+        return Target("refused", f"not a Markdown file: {clean_line(str(target))}")
+    if not target.is_file():
+        return Target("refused", f"no such file: {clean_line(str(target))}")
+    return Target("local", str(target), unquote(anchor))
+
+
+def find_links(body: str) -> list[tuple[str, str]]:
+    """(text, href) of the inline links of a Markdown body, outside code fences."""
+    body = _FENCE.sub("", body)
+    return [(clean_line(text or href), href) for text, href in _MD_LINK.findall(body)]

@@ -1,0 +1,337 @@
+"""Local Markdown sources: find the posts under a folder and load their metadata.
+
+Link policy (THREATS.md row 16): symbolic links are followed, to files and to folders,
+wherever they point, because people link their notes in from elsewhere. Each folder is
+entered at most once (tracked by device and inode), so link loops end, and only regular
+files are read, so a FIFO or a device named ``x.md`` is skipped.
+
+Bodies are not kept: an :class:`Article` from here has ``body=None`` and the reader reads
+the file again when it is opened.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import stat
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from tui_reader.core.article import Article, Heading
+from tui_reader.core.frontmatter import SUMMARY_LIMIT, normalise, split_front_matter
+from tui_reader.core.sanitize import clean_error, clean_line, clean_tags
+from tui_reader.core.textio import NotReadable, read_text_file
+
+Analyse = Callable[[str], tuple[int, bool, tuple[Heading, ...]]]
+
+_MARKDOWN_SUFFIXES = (".md", ".markdown")
+_BUNDLE_INDEXES = ("index.md", "index.markdown")  # in order of preference
+_SECTION_INDEXES = frozenset({"_index.md", "_index.markdown"})
+_SKIPPED_DIRS = frozenset({"node_modules"})
+_MORE = "<!--more-->"
+
+
+# --- scanning ----------------------------------------------------------------------------
+
+
+def iter_markdown_files(root: Path) -> Iterator[Path]:
+    """Yield the article files under ``root``, in sorted path order. Never raises.
+
+    Hidden entries and ``node_modules`` are skipped, ``_index.md`` (a Hugo section page)
+    is never yielded, and a page bundle (a folder holding ``index.md``) yields only its
+    index: the other Markdown files in a bundle are parts of it, not articles.
+    """
+    root = Path(root)
+    try:
+        info = os.stat(root)
+    except OSError:
+        return
+    if not stat.S_ISDIR(info.st_mode):
+        return
+    visited = {(info.st_dev, info.st_ino)}
+    # An explicit stack rather than recursion: folder depth is not ours to choose.
+    stack = [iter(_scan_folder(root, visited))]
+    while stack:
+        item = next(stack[-1], None)
+        if item is None:
+            stack.pop()
+        elif isinstance(item, Path):
+            yield item
+        else:
+            stack.append(iter(_scan_folder(item[0], visited)))
+
+
+def _scan_folder(folder: Path, visited: set[tuple[int, int]]) -> list[Path | tuple[Path]]:
+    """A folder's entries in name order: files as Paths, folders to enter as 1-tuples."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:
+        return []  # unreadable folder: skip it, the rest of the scan goes on
+    items: list[Path | tuple[Path]] = []
+    indexes: dict[str, Path] = {}
+    for entry in entries:
+        name = entry.name
+        if name.startswith("."):
+            continue
+        try:
+            if entry.is_dir():  # follows links; `visited` stops loops
+                if name in _SKIPPED_DIRS:
+                    continue
+                info = entry.stat()
+                ident = (info.st_dev, info.st_ino)
+                if ident not in visited:
+                    visited.add(ident)
+                    items.append((Path(entry.path),))
+            elif entry.is_file() and name.lower().endswith(_MARKDOWN_SUFFIXES):
+                # is_file() means S_ISREG (after links), so FIFOs and devices never match.
+                lower = name.lower()
+                if lower in _BUNDLE_INDEXES:
+                    indexes[lower] = Path(entry.path)
+                if lower not in _SECTION_INDEXES:
+                    items.append(Path(entry.path))
+        except OSError:
+            continue  # vanished, permission denied, or a link loop (ELOOP)
+    for index in _BUNDLE_INDEXES:
+        if index in indexes:
+            return [indexes[index]]
+    return items
+
+
+# --- loading -----------------------------------------------------------------------------
+
+
+def load_article(
+    path: Path, *, source: str, root: Path, analyse: Analyse | None = None
+) -> Article:
+    """Load one file's metadata as an :class:`Article`. Never raises.
+
+    A file that cannot be read still gives an Article (titled by its name) whose
+    ``warnings`` say why, so the list can show it.
+    """
+    path = Path(path)
+    key = _key(Path(root), path)
+    fallback = _name_title(path)
+    try:
+        return _load(path, key=key, fallback=fallback, source=source, analyse=analyse)
+    except Exception as exc:  # noqa: BLE001 - one odd file must not stop a scan
+        return _unreadable(path, key=key, title=fallback, source=source, problem=exc)
+
+
+def _unreadable(
+    path: Path,
+    *,
+    key: str,
+    title: str,
+    source: str,
+    problem: BaseException,
+    mtime: float = 0.0,
+    size: int = 0,
+) -> Article:
+    """An Article for a file that could not be loaded: listed, with the reason as warning."""
+    return Article(
+        key=key,
+        title=title,
+        kind="local",
+        source=source,
+        location=str(path),
+        warnings=(clean_error(problem),),
+        mtime=mtime,
+        size=size,
+    )
+
+
+def _load(
+    path: Path, *, key: str, fallback: str, source: str, analyse: Analyse | None
+) -> Article:
+    mtime, size = 0.0, 0
+    try:
+        info = os.stat(path)
+        mtime, size = info.st_mtime, info.st_size
+    except OSError:
+        pass  # read_text_file below reports the problem
+    try:
+        text, notes = read_text_file(path)
+    except (NotReadable, OSError) as exc:
+        return _unreadable(
+            path, key=key, title=fallback, source=source, problem=exc, mtime=mtime, size=size
+        )
+    data, body, _fmt, error = split_front_matter(text)
+    meta = normalise(data)
+    warnings = [*notes, *([error] if error else []), *meta.warnings]
+    words, cjk, headings = 0, False, ()
+    if analyse is not None:
+        try:
+            words, cjk, headings = analyse(body)
+        except Exception as exc:  # noqa: BLE001 - keep the metadata we already have
+            warnings.append(clean_error(f"could not analyse the text: {clean_error(exc)}"))
+    return Article(
+        key=key,
+        title=meta.title or _first_h1(body) or fallback,
+        kind="local",
+        date=meta.date,
+        lastmod=meta.lastmod,
+        author=meta.author,
+        # Categories are tags too: the list filters on one set, as feeds' <category> does.
+        tags=clean_tags([*meta.tags, *meta.categories]),
+        summary=_plain_line(meta.summary) or _summary(body),
+        draft=meta.draft,
+        words=words,
+        cjk=cjk,
+        source=source,
+        location=str(path),
+        headings=tuple(headings),
+        body=None,
+        warnings=tuple(warnings),
+        mtime=mtime,
+        size=size,
+    )
+
+
+def load_source(source: str, *, analyse: Analyse | None = None) -> tuple[list[Article], list[str]]:
+    """Load a file or a folder given by the user. Returns ``(articles, errors)``."""
+    path = Path(source).expanduser()
+    shown = clean_line(source)
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return [], [f"{shown}: no such file or folder"]
+    except OSError as exc:
+        return [], [clean_error(f"{shown}: {exc.strerror or type(exc).__name__}")]
+    if stat.S_ISREG(info.st_mode):
+        return [load_article(path, source=source, root=path.parent, analyse=analyse)], []
+    if stat.S_ISDIR(info.st_mode):
+        articles = [
+            load_article(file, source=source, root=path, analyse=analyse)
+            for file in iter_markdown_files(path)
+        ]
+        return articles, ([] if articles else [f"{shown}: no Markdown files found"])
+    return [], [f"{shown}: not a regular file or folder"]
+
+
+# --- names and keys ----------------------------------------------------------------------
+
+
+def _storable(text: str) -> str:
+    # Names that are not valid UTF-8 come back with surrogate escapes, which SQLite
+    # refuses; spell those bytes as "\xff" instead: stable, and distinct from other names.
+    return os.fsencode(text).decode("utf-8", "backslashreplace")
+
+
+def _key(root: Path, path: Path) -> str:
+    # Absolute, so the key does not depend on the directory tui-reader was started from.
+    base = os.path.abspath(root)
+    try:
+        relative = Path(os.path.abspath(path)).relative_to(base).as_posix()
+    except ValueError:
+        relative = path.name
+    return f"local:{_storable(base)}::{_storable(relative)}"
+
+
+def _name_title(path: Path) -> str:
+    # A page bundle is named by its folder: "my-post/index.md" is "my-post".
+    name = path.stem
+    if path.name.lower() in _BUNDLE_INDEXES and path.parent.name:
+        name = path.parent.name
+    return clean_line(name) or clean_line(path.name) or "untitled"
+
+
+# --- cheap Markdown reading --------------------------------------------------------------
+
+_LINE_CAP = 2000  # longest line looked at for a title or summary; keeps regexes linear
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_H1 = re.compile(r" {0,3}#[ \t]+")
+_SETEXT = re.compile(r" {0,3}(?:=+|-+)[ \t]*")
+_NOT_PROSE = re.compile(
+    r" {0,3}(?:#|\{\{|<!--|!\[|\||(?:[-*_][ \t]*){3,}$|<(?:div|figure|img|iframe|table|script|style))"
+)
+_IMAGES = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+_LINKS = re.compile(r"\[([^\]\n]*)\](?:\([^)\n]*\)|\[[^\]\n]*\])")
+_SHORTCODES = re.compile(r"\{\{[<%].*?[%>]\}\}")
+_TAGS = re.compile(r"<[^<>\n]*>")
+_BLOCK_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?|[-+*][ \t]+|\d{1,9}[.)][ \t]+)+", re.MULTILINE)
+_INLINE_MARKS = re.compile(r"[*`~]+|(?<!\w)_+|_+(?!\w)")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """Lines of ``text`` lazily (a 5 MB body need not be split to find its title)."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        if end < 0:
+            end = len(text)
+        yield text[start : min(end, start + _LINE_CAP)]
+        start = end + 1
+
+
+def _outside_fences(text: str) -> Iterator[str]:
+    fence = ""
+    for line in _lines(text):
+        opening = _FENCE.match(line)
+        if fence:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                if not line[opening.end() :].strip():
+                    fence = ""
+            continue
+        if opening:
+            fence = opening.group(1)
+            continue
+        yield line
+
+
+def _first_h1(body: str) -> str:
+    """The text of the first level-1 ATX heading (``# Title``), as plain text."""
+    for line in _outside_fences(body):
+        match = _H1.match(line)
+        if match:
+            text = line[match.end() :].strip()
+            # Drop an optional closing sequence: "# Title ##".
+            unclosed = text.rstrip("#")
+            if not unclosed or unclosed[-1] in " \t":
+                text = unclosed.strip()
+            if title := _plain_line(text):
+                return title
+    return ""
+
+
+def _summary(body: str) -> str:
+    """The text before ``<!--more-->``, else the first paragraph, as plain text."""
+    cut = body.find(_MORE)
+    whole = cut >= 0
+    parts: list[str] = []
+    length = 0
+    after_prose = False
+    paragraph = 0  # where the current paragraph starts in `parts`
+    for line in _outside_fences(body[:cut] if whole else body):
+        if after_prose and _SETEXT.fullmatch(line):
+            del parts[paragraph:]  # the paragraph above was a setext heading, not prose
+            after_prose = False
+            continue
+        if not line.strip() or _NOT_PROSE.match(line):
+            after_prose = False
+            if parts and not whole:
+                break
+            continue
+        if not after_prose:
+            paragraph = len(parts)
+        parts.append(line)
+        after_prose = True
+        length += len(line)
+        if length > SUMMARY_LIMIT * 2:
+            break
+    return _plain_line("\n".join(parts))
+
+
+def _plain_line(markdown: str) -> str:
+    """Markdown to one plain, clean line, cheaply: marks, links, tags and shortcodes go."""
+    text = markdown[: SUMMARY_LIMIT * 4]
+    text = _SHORTCODES.sub("", text)
+    text = _IMAGES.sub("", text)
+    text = _LINKS.sub(r"\1", text)
+    text = _TAGS.sub("", text)
+    text = _BLOCK_MARKS.sub("", text)
+    text = _INLINE_MARKS.sub("", text)
+    # Entities after tags are gone, so "&lt;b&gt;" stays visible text; clean_line then
+    # removes whatever control characters "&#27;" and friends decode into.
+    return clean_line(html.unescape(text), SUMMARY_LIMIT)

@@ -1,0 +1,427 @@
+"""The tui-reader application: one screen with the article list and the reading pane."""
+
+from __future__ import annotations
+
+import time
+import webbrowser
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from tui_reader.core.article import Article
+from tui_reader.core.document import Document
+from tui_reader.core.library import SORT_KEYS, Filter, Library, SortKey
+from tui_reader.core.links import resolve
+from tui_reader.core.loader import LoadedBody, load_body, scan_sources
+from tui_reader.core.sanitize import clean_error
+from tui_reader.ui.bindings import APP_BINDINGS, TOC_BINDINGS
+from tui_reader.ui.screens.help import HelpScreen
+from tui_reader.ui.screens.pickers import ConfirmOpen, LinkPicker, TagPicker
+from tui_reader.ui.texts import article_header, filter_bar, reading_status
+from tui_reader.ui.widgets.article_list import ArticleList
+from tui_reader.ui.widgets.document_view import DocumentView
+
+NARROW = 100  # below this width the panes take turns instead of sharing the screen
+
+
+class TocList(OptionList):
+    """The table of contents."""
+
+    BINDINGS = TOC_BINDINGS
+
+
+class ReaderApp(App[None]):
+    """A keyboard-driven reader for Markdown posts and feeds."""
+
+    CSS_PATH = "tui_reader.tcss"
+    TITLE = "tui-reader"
+    BINDINGS = APP_BINDINGS
+
+    def __init__(
+        self,
+        sources: Iterable[str] = (),
+        *,
+        wpm: int = 212,
+        keymap: dict[str, str] | None = None,
+        messages: Iterable[str] = (),
+    ) -> None:
+        super().__init__()
+        self.sources = list(sources)
+        self.library = Library(wpm=wpm)
+        self.filter = Filter()
+        self.sort: SortKey = "date"
+        self.loading = False
+        self.article: Article | None = None
+        self.document: Document | None = None
+        self._keymap = keymap or {}
+        self._startup_messages = list(messages)
+        self._last_fill = 0.0
+
+    # -- layout ---------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            with Vertical(id="list-pane"):
+                yield Static(id="filter-bar")
+                yield Input(placeholder="filter: title, tags, author, summary", id="filter-input")
+                yield Static(id="list-header")
+                yield ArticleList(id="articles")
+            with Vertical(id="reader-pane"):
+                yield Static(id="article-header")
+                with Horizontal(id="reader-body"):
+                    yield DocumentView(id="document")
+                    yield TocList(id="toc")
+                yield Input(placeholder="find in article", id="find-input")
+                yield Static(id="reader-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self._keymap:
+            self.set_keymap(self._keymap)
+        articles = self.query_one(ArticleList)
+        articles.minutes = self.library.minutes
+        articles.focus()
+        self.query_one("#reader-pane").add_class("-empty")
+        self._layout_for(self.size.width)
+        for message in self._startup_messages:
+            self.notify(message, severity="warning", markup=False, timeout=10)
+        self._update_filter_bar()
+        if self.sources:
+            self.loading = True
+            self.scan(self.sources)
+
+    def on_resize(self) -> None:
+        self._layout_for(self.size.width)
+
+    def _layout_for(self, width: int) -> None:
+        self.screen.set_class(width < NARROW, "-narrow")
+        self.query_one("#list-header", Static).update(self.query_one(ArticleList).header_text())
+
+    # -- loading --------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="scan")
+    def scan(self, sources: list[str]) -> None:
+        """Read every source off the UI thread, handing articles over in batches."""
+        worker = get_current_worker()
+        for batch, errors in scan_sources(sources):
+            if worker.is_cancelled:
+                return
+            self.call_from_thread(self.add_articles, batch, errors)
+        self.call_from_thread(self._scan_finished)
+
+    def add_articles(self, articles: list[Article], errors: list[str] = ()) -> None:
+        self.library.add(articles)
+        for error in errors:
+            self.notify(error, severity="error", markup=False, timeout=10)
+        now = time.monotonic()
+        if now - self._last_fill > 0.25 or len(self.library) < 500:
+            self._last_fill = now
+            self.apply_filter()
+
+    def _scan_finished(self) -> None:
+        self.loading = False
+        self.apply_filter()
+        if not self.library.articles:
+            self.notify("No articles found in the given sources.", severity="warning")
+
+    # -- list and filters -----------------------------------------------------------
+    def apply_filter(self) -> None:
+        articles = self.query_one(ArticleList)
+        keep = articles.current.key if articles.current else None
+        rows = self.library.select(self.filter, self.sort)
+        articles.set_articles(rows, keep)
+        self._update_filter_bar()
+
+    def _update_filter_bar(self) -> None:
+        spelled = [self.library.spelling(tag) for tag in sorted(self.filter.tags)]
+        shown = len(self.query_one(ArticleList).articles)
+        bar = filter_bar(self.filter, spelled, shown, len(self.library), self.sort, self.loading)
+        self.query_one("#filter-bar", Static).update(bar)
+
+    def action_filter(self) -> None:
+        field = self.query_one("#filter-input", Input)
+        field.add_class("-shown")
+        field.value = self.filter.text
+        field.focus()
+
+    @on(Input.Changed, "#filter-input")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter = replace(self.filter, text=event.value)
+        self.apply_filter()
+
+    @on(Input.Submitted, "#filter-input")
+    def _filter_done(self) -> None:
+        self.query_one(ArticleList).focus()
+        if not self.filter.text:
+            self.query_one("#filter-input").remove_class("-shown")
+
+    def action_tags(self) -> None:
+        counts = self.library.tag_counts()
+        if not counts:
+            self.notify("No article has tags.")
+            return
+
+        def chosen(tags: frozenset[str] | None) -> None:
+            if tags is not None:
+                self.filter = replace(self.filter, tags=tags)
+                self.apply_filter()
+
+        self.push_screen(TagPicker(counts, self.filter.tags), chosen)
+
+    def action_clear_filters(self) -> None:
+        self.filter = Filter()
+        field = self.query_one("#filter-input", Input)
+        field.value = ""
+        field.remove_class("-shown")
+        self.apply_filter()
+
+    def action_cycle_sort(self) -> None:
+        self.sort = SORT_KEYS[(SORT_KEYS.index(self.sort) + 1) % len(SORT_KEYS)]
+        self.apply_filter()
+        self.notify(f"Sorted by {self.sort}", timeout=2)
+
+    # -- reading --------------------------------------------------------------------
+    @on(ArticleList.Selected)
+    def _article_chosen(self, event: ArticleList.Selected) -> None:
+        self.open_article(event.article)
+
+    def open_article(self, article: Article, anchor: str = "") -> None:
+        self.article = article
+        self.query_one("#article-header", Static).update(
+            article_header(article, self.library.minutes(article))
+        )
+        self.query_one("#reader-pane").remove_class("-empty")
+        self.screen.add_class("-reading")
+        self._load_document(article, anchor)
+
+    @work(thread=True, exclusive=True, group="open")
+    def _load_document(self, article: Article, anchor: str) -> None:
+        loaded = load_body(article)
+        document = Document(loaded.body)
+        if not get_current_worker().is_cancelled:
+            self.call_from_thread(self._show_document, article, loaded, document, anchor)
+
+    def _show_document(
+        self, article: Article, loaded: LoadedBody, document: Document, anchor: str
+    ) -> None:
+        if self.article is None or article.key != self.article.key:
+            return  # the user has opened something else meanwhile
+        self.document = document
+        if loaded.error:
+            self.notify(loaded.error, severity="error", markup=False)
+        view = self.query_one(DocumentView)
+        view.load(document)
+        self._fill_toc(document)
+        if anchor and not view.goto_anchor(anchor):
+            self.notify(f"No heading '{anchor}' in this article", markup=False)
+        view.focus()
+        self._update_status()
+
+    def _fill_toc(self, document: Document) -> None:
+        toc = self.query_one(TocList)
+        toc.clear_options()
+        options = []
+        for number, heading in enumerate(document.headings):
+            label = Text(
+                "  " * (heading.level - 1) + (heading.text or "(untitled)"),
+                no_wrap=True,
+                overflow="ellipsis",
+            )
+            options.append(Option(label, id=str(number)))
+        toc.add_options(options)
+        self.query_one("#reader-body").set_class(bool(options), "-has-toc")
+
+    @on(OptionList.OptionSelected, "#toc")
+    def _toc_chosen(self, event: OptionList.OptionSelected) -> None:
+        self.query_one(DocumentView).goto_heading(int(event.option.id or 0))
+        self.query_one(DocumentView).focus()
+
+    @on(DocumentView.Moved)
+    def _document_moved(self, event: DocumentView.Moved) -> None:
+        toc = self.query_one(TocList)
+        if event.heading is not None and toc.highlighted != event.heading:
+            toc.highlighted = event.heading
+        self._update_status()
+
+    def _update_status(self) -> None:
+        view = self.query_one(DocumentView)
+        if self.article is None or view.document is None:
+            return
+        find = ""
+        if view.query:
+            total = len(view.matches)
+            find = f"“{view.query}” {view.match_index + 1 if view.match_index >= 0 else 0}/{total}"
+            if not total:
+                find = f"“{view.query}” not found"
+        minutes = self.library.minutes(self.article)
+        status = reading_status(view.fraction, minutes, view.at_end, find)
+        self.query_one("#reader-status", Static).update(status)
+
+    def action_toggle_toc(self) -> None:
+        self.query_one("#reader-body").toggle_class("-toc-hidden")
+
+    # -- find in article --------------------------------------------------------------
+    def action_find(self) -> None:
+        field = self.query_one("#find-input", Input)
+        field.add_class("-shown")
+        field.value = self.query_one(DocumentView).query
+        field.focus()
+
+    @on(Input.Changed, "#find-input")
+    def _find_changed(self, event: Input.Changed) -> None:
+        view = self.query_one(DocumentView)
+        view.query = event.value
+        if view.matches:
+            view.find_step(1)
+        self._update_status()
+
+    @on(Input.Submitted, "#find-input")
+    def _find_done(self) -> None:
+        self.query_one(DocumentView).focus()
+        self._update_status()
+
+    def _close_find(self) -> None:
+        field = self.query_one("#find-input", Input)
+        field.remove_class("-shown")
+        field.value = ""
+        self.query_one(DocumentView).query = ""
+        self._update_status()
+
+    # -- links ----------------------------------------------------------------------
+    def action_links(self) -> None:
+        view = self.query_one(DocumentView)
+        if view.document is None:
+            self.notify("Open an article first.")
+            return
+
+        def chosen(href: str | None) -> None:
+            if href:
+                self.follow(href)
+
+        self.push_screen(LinkPicker(view.all_links()), chosen)
+
+    @on(DocumentView.LinkClicked)
+    def _link_clicked(self, event: DocumentView.LinkClicked) -> None:
+        self.follow(event.href)
+
+    def follow(self, href: str) -> None:
+        article = self.article
+        base = (article.link or article.location) if article else None
+        if article is not None and article.kind == "local":
+            base = article.location
+        target = resolve(href, base)
+        view = self.query_one(DocumentView)
+        if target.kind == "anchor":
+            if not view.goto_anchor(target.anchor):
+                self.notify(f"No heading '{target.anchor}' in this article", markup=False)
+        elif target.kind == "local":
+            self.open_path(Path(target.value), target.anchor)
+        elif target.kind == "web":
+            self.confirm_open(target.value)
+        else:
+            self.notify(target.value, severity="warning", markup=False)
+
+    def open_path(self, path: Path, anchor: str = "") -> None:
+        for candidate in self.library.articles:
+            if candidate.kind == "local" and Path(candidate.location).resolve() == path:
+                self.open_article(candidate, anchor)
+                return
+        from tui_reader.core.loader import load_single
+
+        self.open_article(load_single(path), anchor)
+
+    def confirm_open(self, url: str) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._open_browser(url)
+
+        self.push_screen(ConfirmOpen(url), answered)
+
+    @work(thread=True, group="browser")
+    def _open_browser(self, url: str) -> None:
+        try:
+            webbrowser.open(url)  # the URL is an argument, never part of a shell command
+        except Exception as exc:  # noqa: BLE001 - any browser failure is just reported
+            self.call_from_thread(self.notify, clean_error(exc), severity="error", markup=False)
+
+    def action_open_link(self) -> None:
+        if self.article is None or not self.article.link:
+            self.notify("This article has no web link.")
+            return
+        self.confirm_open(self.article.link)
+
+    def action_copy_link(self) -> None:
+        if self.article is None or not self.article.link:
+            self.notify("This article has no web link.")
+            return
+        self.copy_to_clipboard(self.article.link)
+        self.notify(f"Copied {self.article.link}", markup=False)
+
+    # -- navigation -----------------------------------------------------------------
+    def _panes(self) -> list:
+        panes = [self.query_one(ArticleList)]
+        if self.article is not None:
+            panes.append(self.query_one(DocumentView))
+            if "-toc-hidden" not in self.query_one("#reader-body").classes:
+                toc = self.query_one(TocList)
+                if toc.option_count:
+                    panes.append(toc)
+        return panes
+
+    def _cycle_pane(self, step: int) -> None:
+        panes = self._panes()
+        focused = self.focused
+        index = panes.index(focused) if focused in panes else -1
+        target = panes[(index + step) % len(panes)]
+        if isinstance(target, ArticleList):
+            self.screen.remove_class("-reading")
+        else:
+            self.screen.add_class("-reading")
+        target.focus()
+
+    def action_focus_next_pane(self) -> None:
+        self._cycle_pane(1)
+
+    def action_focus_previous_pane(self) -> None:
+        self._cycle_pane(-1)
+
+    def action_back(self) -> None:
+        focused = self.focused
+        if focused is not None and focused.id == "find-input":
+            self._close_find()
+            self.query_one(DocumentView).focus()
+        elif focused is not None and focused.id == "filter-input":
+            self.filter = replace(self.filter, text="")
+            self.query_one("#filter-input", Input).value = ""
+            self.query_one("#filter-input").remove_class("-shown")
+            self.apply_filter()
+            self.query_one(ArticleList).focus()
+        elif isinstance(focused, (DocumentView, TocList)):
+            if self.query_one(DocumentView).query:
+                self._close_find()
+            else:
+                self.screen.remove_class("-reading")
+                self.query_one(ArticleList).focus()
+        elif self.filter.active:
+            self.action_clear_filters()
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for binding in APP_BINDINGS:
+            if binding.action in ("quit", "help", "back"):
+                continue
+            yield SystemCommand(
+                binding.description, f"key: {binding.key}", lambda a=binding.action: self.run_action(a)
+            )
+        yield SystemCommand("Filter the list", "key: /", self.action_filter)
+        yield SystemCommand("Find in the article", "key: / in the reading pane", self.action_find)

@@ -1,0 +1,301 @@
+"""Turn markdown-it tokens into Rich renderables, one section at a time.
+
+Text is only ever added to Rich ``Text`` objects with ``append`` — never parsed as markup —
+so nothing an article says can style the screen or run an action. Links are recorded in a
+table and carry only their index (``follow_link(3)``) in click metadata.
+
+Pathological input is capped here, and the cap is said on screen: code lines longer than
+:data:`MAX_CODE_LINE`, code blocks longer than :data:`MAX_CODE_LINES`, tables with more
+than :data:`MAX_TABLE_ROWS` rows, and paragraphs longer than :data:`MAX_PARAGRAPH`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from markdown_it.token import Token
+from rich import box
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.rule import Rule
+from rich.segment import Segment
+from rich.style import Style
+from rich.syntax import Syntax
+from rich.table import Table
+from rich.text import Text
+
+MAX_CODE_LINE = 2_000
+MAX_CODE_LINES = 3_000
+MAX_HIGHLIGHT_CHARS = 100_000
+MAX_TABLE_ROWS = 500
+MAX_PARAGRAPH = 200_000
+
+NOTE = Style(color="yellow", italic=True)
+HEADING_STYLES = {
+    1: Style(bold=True, color="bright_magenta", underline=True),
+    2: Style(bold=True, color="bright_cyan"),
+    3: Style(bold=True, color="cyan"),
+    4: Style(bold=True, italic=True),
+    5: Style(italic=True),
+    6: Style(italic=True, dim=True),
+}
+LINK_STYLE = Style(color="bright_blue", underline=True)
+CODE_INLINE = Style(color="bright_yellow", bgcolor="grey15")
+
+
+@dataclass
+class Rendered:
+    """What one section became: renderables, plus the links found in it."""
+
+    blocks: list[RenderableType] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+
+
+class Prefixed:
+    """Render something narrower, with a prefix on each line (list markers, quote bars)."""
+
+    def __init__(self, renderable: RenderableType, first: Text, rest: Text) -> None:
+        self.renderable = renderable
+        self.first = first
+        self.rest = rest
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        indent = max(self.first.cell_len, self.rest.cell_len)
+        width = max(1, options.max_width - indent)
+        lines = console.render_lines(self.renderable, options.update_width(width), pad=False)
+        for number, line in enumerate(lines):
+            prefix = self.first if number == 0 else self.rest
+            yield from prefix.render(console)
+            pad = indent - prefix.cell_len
+            if pad:
+                yield Segment(" " * pad)
+            yield from line
+            yield Segment.line()
+
+
+class Stack:
+    """Several renderables one after another."""
+
+    def __init__(self, items: list[RenderableType]) -> None:
+        self.items = items
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from self.items
+
+
+class SectionRenderer:
+    """Walks the tokens of one section and builds renderables."""
+
+    def __init__(self, links: list[str], section: int = 0) -> None:
+        self.links = links
+        self.section = section
+
+    def _link_style(self) -> Style:
+        """Link style whose click metadata holds only numbers, never text from the page."""
+        action = f"follow_link({self.section}, {len(self.links) - 1})"
+        return LINK_STYLE + Style.from_meta({"@click": action})
+
+    # -- inline ---------------------------------------------------------------------
+    def inline(self, token: Token, base: Style | None = None) -> Text:
+        text = Text(style=base or "", end="")
+        styles: list[Style] = []
+        for child in token.children or []:
+            kind = child.type
+            current = Style.combine(styles) if styles else None
+            if kind == "text":
+                text.append(child.content, current)
+            elif kind == "softbreak":
+                text.append(" ", current)
+            elif kind == "hardbreak":
+                text.append("\n")
+            elif kind == "code_inline":
+                text.append(child.content, CODE_INLINE)
+            elif kind in ("strong_open", "em_open", "s_open"):
+                styles.append(
+                    Style(bold=True)
+                    if kind == "strong_open"
+                    else Style(italic=True)
+                    if kind == "em_open"
+                    else Style(strike=True)
+                )
+            elif kind == "link_open":
+                href = str(child.attrGet("href") or "")
+                self.links.append(href)
+                styles.append(self._link_style())
+            elif kind in ("strong_close", "em_close", "s_close", "link_close"):
+                if styles:
+                    styles.pop()
+            elif kind == "image":
+                alt = child.content or "image"
+                src = str(child.attrGet("src") or "")
+                self.links.append(src)
+                text.append(f"[image: {alt}]", self._link_style())
+            elif kind == "html_inline":
+                continue
+            else:
+                text.append(child.content, current)
+        if len(text) > MAX_PARAGRAPH:
+            text.truncate(MAX_PARAGRAPH)
+            text.append(f" … [paragraph cut at {MAX_PARAGRAPH:,} characters]", NOTE)
+        return text
+
+    # -- blocks ---------------------------------------------------------------------
+    def blocks(self, tokens: list[Token], start: int, end: int) -> list[RenderableType]:
+        """Render tokens[start:end], a run of sibling blocks."""
+        out: list[RenderableType] = []
+        index = start
+        while index < end:
+            token = tokens[index]
+            close = self._closing(tokens, index, end)
+            kind = token.type
+            if kind == "heading_open":
+                level = int(token.tag[1:])
+                title = self.inline(tokens[index + 1], HEADING_STYLES.get(level))
+                marker = Text("#" * level + " ", style=Style(dim=True))
+                out.append(Text.assemble(marker, title))
+                out.append(Text(""))
+            elif kind == "paragraph_open":
+                out.append(self.inline(tokens[index + 1]))
+                if not token.hidden:
+                    out.append(Text(""))
+            elif kind in ("bullet_list_open", "ordered_list_open"):
+                out.append(self._list(tokens, index, close))
+                if token.level == 0:
+                    out.append(Text(""))
+            elif kind == "blockquote_open":
+                inner = self.blocks(tokens, index + 1, close)
+                while inner and isinstance(inner[-1], Text) and not inner[-1].plain:
+                    inner.pop()
+                bar = Text("▌ ", style=Style(color="magenta"))
+                out.append(Prefixed(Stack(inner), bar, bar))
+                out.append(Text(""))
+            elif kind in ("fence", "code_block"):
+                out.append(self._code(token))
+                out.append(Text(""))
+            elif kind == "table_open":
+                out.append(self._table(tokens, index, close))
+                out.append(Text(""))
+            elif kind == "hr":
+                out.append(Rule(style=Style(dim=True)))
+                out.append(Text(""))
+            elif kind == "html_block":
+                text = _strip_tags(token.content).strip()
+                if text:
+                    out.append(Text(text, style=Style(dim=True)))
+                    out.append(Text(""))
+            elif kind == "inline":
+                out.append(self.inline(token))
+            index = close + 1
+        return out
+
+    @staticmethod
+    def _closing(tokens: list[Token], index: int, end: int) -> int:
+        """Index of the token that closes tokens[index] (itself for a leaf block)."""
+        if tokens[index].nesting != 1:
+            return index
+        depth = 0
+        for position in range(index, end):
+            depth += tokens[position].nesting
+            if depth == 0:
+                return position
+        return end - 1
+
+    def _list(self, tokens: list[Token], start: int, close: int) -> RenderableType:
+        ordered = tokens[start].type == "ordered_list_open"
+        number = int(tokens[start].attrGet("start") or 1) if ordered else 0
+        items: list[RenderableType] = []
+        index = start + 1
+        while index < close:
+            item_close = self._closing(tokens, index, close)
+            inner = self.blocks(tokens, index + 1, item_close)
+            while inner and isinstance(inner[-1], Text) and not inner[-1].plain:
+                inner.pop()
+            if ordered:
+                marker = Text(f"{number}. ", style=Style(color="bright_cyan"))
+                number += 1
+            else:
+                marker = Text("• ", style=Style(color="bright_cyan"))
+            blank = Text(" " * marker.cell_len)
+            items.append(Prefixed(Stack(inner or [Text("")]), marker, blank))
+            index = item_close + 1
+        return Stack(items)
+
+    def _code(self, token: Token) -> RenderableType:
+        code = token.content.rstrip("\n")
+        notes: list[str] = []
+        lines = code.split("\n")
+        if len(lines) > MAX_CODE_LINES:
+            notes.append(f"code block cut at {MAX_CODE_LINES:,} of {len(lines):,} lines")
+            lines = lines[:MAX_CODE_LINES]
+        long_lines = 0
+        for number, line in enumerate(lines):
+            if len(line) > MAX_CODE_LINE:
+                lines[number] = line[:MAX_CODE_LINE] + " …"
+                long_lines += 1
+        if long_lines:
+            notes.append(f"{long_lines:,} long line(s) cut at {MAX_CODE_LINE:,} characters")
+        code = "\n".join(lines)
+        language = (token.info or "").strip().split(" ")[0] if token.type == "fence" else ""
+        if len(code) > MAX_HIGHLIGHT_CHARS:
+            notes.append("too long to highlight")
+            language = ""
+        syntax = Syntax(
+            code,
+            language or "text",
+            theme="monokai",
+            word_wrap=True,
+            background_color="grey11",
+            padding=(0, 1),
+        )
+        if not notes:
+            return syntax
+        return Stack([syntax, Text(f"[{'; '.join(notes)}]", style=NOTE)])
+
+    def _table(self, tokens: list[Token], start: int, close: int) -> RenderableType:
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
+        rows: list[list[Text]] = []
+        header: list[Text] = []
+        in_head = False
+        row: list[Text] = []
+        for index in range(start, close):
+            token = tokens[index]
+            if token.type == "thead_open":
+                in_head = True
+            elif token.type == "thead_close":
+                in_head = False
+            elif token.type == "tr_open":
+                row = []
+            elif token.type in ("th_open", "td_open"):
+                row.append(self.inline(tokens[index + 1]))
+            elif token.type == "tr_close":
+                if in_head:
+                    header = row
+                else:
+                    rows.append(row)
+        for cell in header:
+            table.add_column(cell, header_style=Style(bold=True))
+        extra = len(rows) - MAX_TABLE_ROWS
+        for cells in rows[:MAX_TABLE_ROWS]:
+            table.add_row(*cells)
+        if extra > 0:
+            note = Text(f"[table cut: {extra:,} more rows not shown]", style=NOTE)
+            return Stack([table, note])
+        return table
+
+
+def render_section(tokens: list[Token], section: int = 0) -> Rendered:
+    """Render one section's tokens."""
+    result = Rendered()
+    renderer = SectionRenderer(result.links, section)
+    result.blocks = renderer.blocks(tokens, 0, len(tokens))
+    return result
+
+
+def _strip_tags(html: str) -> str:
+    from tui_reader.core.text import _HTML_TAG
+
+    return _HTML_TAG.sub("", html)
+
+
+def plain_lines(lines: Iterable[list[Segment]]) -> list[str]:
+    return ["".join(segment.text for segment in line) for line in lines]

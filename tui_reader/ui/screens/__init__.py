@@ -1,0 +1,1 @@
+"""Modal screens: help, tag picker, link list, confirmation before opening a URL."""

@@ -1,0 +1,80 @@
+"""Rich ``Text`` for the bars of the main screen, built from data without markup parsing."""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+
+from tui_reader.core.article import Article
+from tui_reader.core.library import Filter
+
+DIM = Style(dim=True)
+ACCENT = Style(color="cyan")
+
+
+def article_header(article: Article, minutes: int) -> Text:
+    """Title on the first line; author, date, tags and read time on the second."""
+    text = Text(no_wrap=False)
+    if article.draft:
+        text.append("[draft] ", style=Style(color="yellow", bold=True))
+    text.append(article.title, style=Style(bold=True))
+    text.append("\n")
+    parts: list[Text] = []
+    if article.author:
+        parts.append(Text(article.author, style=Style(italic=True)))
+    parts.append(Text(article.date.strftime("%Y-%m-%d") if article.date else "date unknown"))
+    parts.append(Text(f"{minutes} min read", style=Style(bold=True)))
+    if article.tags:
+        parts.append(Text(" ".join(f"#{tag}" for tag in article.tags), style=ACCENT))
+    if article.feed_title:
+        parts.append(Text(article.feed_title, style=DIM))
+    text.append_text(Text(" · ", style=DIM).join(parts))
+    for warning in article.warnings:
+        text.append("\n⚠ ", style=Style(color="yellow"))
+        text.append(warning, style=Style(color="yellow"))
+    return text
+
+
+def reading_status(fraction: float, minutes: int, at_end: bool, find: str = "") -> Text:
+    """Where you are, and how long is left."""
+    percent = 100 if at_end else int(fraction * 100)
+    left = 0 if at_end else max(0, round(minutes * (1 - fraction) + 0.49))
+    text = Text(style=DIM)
+    text.append(f"{percent}%")
+    text.append(" · ")
+    text.append("finished" if at_end else f"{left} min left", style=Style(bold=True, dim=False))
+    text.append(f" of {minutes} min")
+    if find:
+        text.append("   ")
+        text.append(find, style=Style(color="yellow", dim=False))
+    return text
+
+
+def filter_bar(
+    query: Filter, spelled_tags: list[str], shown: int, total: int, sort: str, loading: bool
+) -> Text:
+    """The chosen tags and filters, always visible above the list."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    if spelled_tags:
+        text.append("tags: ", style=DIM)
+        text.append(" + ".join(spelled_tags), style=Style(bold=True, color="cyan"))
+        text.append("  ")
+    if query.text:
+        text.append("filter: ", style=DIM)
+        text.append(query.text, style=Style(bold=True))
+        text.append("  ")
+    for flag, label in (
+        (query.unread_only, "unread"),
+        (query.starred_only, "starred"),
+        (query.max_minutes is not None, f"≤ {query.max_minutes} min"),
+    ):
+        if flag:
+            text.append(label, style=Style(bold=True, color="magenta"))
+            text.append("  ")
+    if not query.active:
+        text.append("all articles  ", style=DIM)
+    text.append(f"{shown} of {total}", style=Style(bold=True))
+    text.append(f" · by {sort}", style=DIM)
+    if loading:
+        text.append(" · loading…", style=Style(color="yellow"))
+    return text
