@@ -48,7 +48,11 @@ Analyse = Callable[[str], tuple[int, bool, tuple[Heading, ...]]]
 ProgressCallback = Callable[[int, int, "FeedOutcome"], None]
 
 MAX_ENTRIES = 10_000
-MAX_ENTRY_HTML = 2_000_000  # characters of one entry's content converted to Markdown
+MAX_ENTRY_CHARS = 5_000_000  # one entry's content; the rest is cut
+# markdownify needs about 8 s per MB: content past these sizes is shown as plain text, so
+# one feed's conversion stays within seconds (html.parser alone is several times faster).
+MAX_FORMATTED = 1_000_000  # characters of one entry converted to Markdown
+FORMAT_BUDGET = 2_000_000  # characters of one feed converted to Markdown
 MAX_ID = 512
 SUMMARY_LIMIT = 300
 MAX_WARNINGS = 5
@@ -207,8 +211,10 @@ def _read_xml_feed(
         if not result.get("version"):
             raise FeedError("not a feed")
     elif result.get("bozo"):
-        problem = clean_error(result.get("bozo_exception") or "malformed")
-        warnings.append(f"the feed is malformed: {problem}")
+        problem = result.get("bozo_exception")
+        # A feed served as text/html is common and harmless; a broken one is worth a word.
+        if not isinstance(problem, feedparser.NonXMLContentType):
+            warnings.append(f"the feed is malformed: {clean_error(problem or 'malformed')}")
     feed = result.get("feed") or {}
     title = _detail_text(feed.get("title"), feed.get("title_detail"))
     if len(raw_entries) > MAX_ENTRIES:
@@ -382,6 +388,7 @@ class _ArticleBuilder:
         self.seen: set[str] = set()
         self.skipped: list[str] = []
         self.duplicates = 0
+        self.format_budget = FORMAT_BUDGET
 
     def build_all(self, entries: Iterable[_Entry]) -> list[Article]:
         articles = []
@@ -394,10 +401,12 @@ class _ArticleBuilder:
             if article is not None:
                 articles.append(article)
         if self.duplicates:
-            self.warnings.append(f"{self.duplicates} entries repeated an id; kept the first")
+            self.warnings.append(f"{_count(self.duplicates, 'entry', 'entries')} repeated an id;"
+                                 " kept the first")
         if self.skipped:
             shown = "; ".join(self.skipped[:MAX_WARNINGS])
-            self.warnings.append(f"skipped {len(self.skipped)} bad entries: {shown}")
+            bad = _count(len(self.skipped), "bad entry", "bad entries")
+            self.warnings.append(f"skipped {bad}: {shown}")
         return articles
 
     def build(self, entry: _Entry) -> Article | None:
@@ -409,10 +418,10 @@ class _ArticleBuilder:
             return None
         self.seen.add(entry_id)
         warnings: list[str] = []
-        if len(body_value) > MAX_ENTRY_HTML:
-            body_value = body_value[:MAX_ENTRY_HTML]
-            warnings.append(f"content cut to {MAX_ENTRY_HTML:,} characters")
-        body = _to_markdown(body_kind, body_value, link or self.base)
+        if len(body_value) > MAX_ENTRY_CHARS:
+            body_value = body_value[:MAX_ENTRY_CHARS]
+            warnings.append(f"content cut to {MAX_ENTRY_CHARS:,} characters")
+        body = self._body(body_kind, body_value, link or self.base, warnings)
         article = Article(
             key=f"feed:{self.url}::{entry_id}",
             title=entry.title or "(untitled)",
@@ -433,6 +442,18 @@ class _ArticleBuilder:
             article.words, article.cjk, article.headings = self.analyse(body)
         return article
 
+    def _body(self, kind: str, value: str, base: str, warnings: list[str]) -> str:
+        """The entry's content as clean Markdown (plain text when too large to format)."""
+        if not value:
+            return ""
+        if not _is_html(kind):
+            return clean_text(escape_markdown(value))
+        if len(value) > MAX_FORMATTED or len(value) > self.format_budget:
+            warnings.append("content too large to format; shown as plain text")
+            return clean_text(escape_markdown(html_to_text(value, keep_lines=True)))
+        self.format_budget -= len(value)
+        return clean_text(html_to_markdown(value, base))
+
     def _entry_id(self, entry: _Entry, body: str) -> str:
         for candidate in (entry.id, entry.link):
             value = clean_line(candidate, MAX_ID * 2) if candidate else ""
@@ -450,6 +471,10 @@ class _ArticleBuilder:
         return clean_line(text, SUMMARY_LIMIT)
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def _is_html(kind: str) -> bool:
     return "html" in kind.lower()
 
@@ -458,13 +483,6 @@ def _fullest(entry: _Entry) -> tuple[str, str]:
     if entry.contents:
         return max(entry.contents, key=lambda c: len(c[1]))
     return entry.summary or ("text/plain", "")
-
-
-def _to_markdown(kind: str, value: str, base: str) -> str:
-    if not value:
-        return ""
-    markdown = html_to_markdown(value, base) if _is_html(kind) else escape_markdown(value)
-    return clean_text(markdown)
 
 
 # --------------------------------------------------------------------------- refresh
@@ -490,7 +508,7 @@ async def refresh_feed(
             body = await asyncio.to_thread(read_local_feed, local, limits.max_bytes)
         except FeedError as exc:
             return _failed(store, feed, record, exc.message)
-        headers: dict[str, str] = {}
+        headers = {"content-type": "application/xml"}  # a file has no headers; assume XML
         final_url = url
         etag = last_modified = None
     else:
@@ -531,12 +549,14 @@ async def refresh_feed(
         for article in parsed.articles:
             article.feed_title = title
     try:
-        new_count = store.save_feed(
+        new_count = await asyncio.to_thread(
+            store.save_feed,
             url,
             title=parsed.title or title,
             articles=parsed.articles,
             etag=etag,
             last_modified=last_modified,
+            tags=feed.tags,
         )
         saved = store.get_feed(url)
     except Exception as exc:  # StoreError, or worse: report it as this feed's failure

@@ -40,7 +40,9 @@ def iter_markdown_files(root: Path) -> Iterator[Path]:
 
     Hidden entries and ``node_modules`` are skipped, ``_index.md`` (a Hugo section page)
     is never yielded, and a page bundle (a folder holding ``index.md``) yields only its
-    index: the other Markdown files in a bundle are parts of it, not articles.
+    index: the other Markdown files in a bundle are parts of it, not articles. ``root``
+    itself is never taken as a bundle: the user asked for everything in it, and many
+    notes and docs folders have an ``index.md`` home page next to their other pages.
     """
     root = Path(root)
     try:
@@ -51,7 +53,7 @@ def iter_markdown_files(root: Path) -> Iterator[Path]:
         return
     visited = {(info.st_dev, info.st_ino)}
     # An explicit stack rather than recursion: folder depth is not ours to choose.
-    stack = [iter(_scan_folder(root, visited))]
+    stack = [iter(_scan_folder(root, visited, bundle=False))]
     while stack:
         item = next(stack[-1], None)
         if item is None:
@@ -62,8 +64,13 @@ def iter_markdown_files(root: Path) -> Iterator[Path]:
             stack.append(iter(_scan_folder(item[0], visited)))
 
 
-def _scan_folder(folder: Path, visited: set[tuple[int, int]]) -> list[Path | tuple[Path]]:
-    """A folder's entries in name order: files as Paths, folders to enter as 1-tuples."""
+def _scan_folder(
+    folder: Path, visited: set[tuple[int, int]], *, bundle: bool = True
+) -> list[Path | tuple[Path]]:
+    """A folder's entries in name order: files as Paths, folders to enter as 1-tuples.
+
+    With ``bundle``, a folder holding an index file is a page bundle: only the index.
+    """
     try:
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda entry: entry.name)
@@ -94,7 +101,7 @@ def _scan_folder(folder: Path, visited: set[tuple[int, int]]) -> list[Path | tup
         except OSError:
             continue  # vanished, permission denied, or a link loop (ELOOP)
     for index in _BUNDLE_INDEXES:
-        if index in indexes:
+        if bundle and index in indexes:
             return [indexes[index]]
     return items
 
@@ -243,8 +250,11 @@ _LINE_CAP = 2000  # longest line looked at for a title or summary; keeps regexes
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _H1 = re.compile(r" {0,3}#[ \t]+")
 _SETEXT = re.compile(r" {0,3}(?:=+|-+)[ \t]*")
+# Lines that are not prose for a summary: headings, shortcodes, comments, images, tables,
+# thematic breaks and block-level HTML.
 _NOT_PROSE = re.compile(
-    r" {0,3}(?:#|\{\{|<!--|!\[|\||(?:[-*_][ \t]*){3,}$|<(?:div|figure|img|iframe|table|script|style))"
+    r" {0,3}(?:#|\{\{|<!--|!\[|\||(?:[-*_][ \t]*){3,}$"
+    r"|<(?:div|figure|img|iframe|table|script|style))"
 )
 _IMAGES = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 _LINKS = re.compile(r"\[([^\]\n]*)\](?:\([^)\n]*\)|\[[^\]\n]*\])")

@@ -114,8 +114,16 @@ def plain_text(markdown: str) -> str:
 
 
 def has_cjk(text: str) -> bool:
-    """True when the text holds Chinese, Japanese or Korean characters (Hugo's test)."""
-    return _CJK.search(text) is not None
+    """True when the text is mostly Chinese, Japanese or Korean.
+
+    Hugo switches on any CJK character at all; then one Japanese link title in an English
+    article would halve its read time. Here CJK characters must outnumber the other words.
+    """
+    if _CJK.search(text) is None:
+        return False
+    cjk_chars = len(_CJK.findall(text))
+    other_words = sum(1 for token in text.split() if not _CJK.search(token))
+    return cjk_chars >= other_words
 
 
 def count_words(plain: str, cjk: bool) -> int:

@@ -255,11 +255,11 @@ class ReaderApp(App[None]):
         if self.article is None or view.document is None:
             return
         find = ""
-        if view.query:
+        if view.find_text:
             total = len(view.matches)
-            find = f"“{view.query}” {view.match_index + 1 if view.match_index >= 0 else 0}/{total}"
+            find = f"“{view.find_text}” {view.match_index + 1 if view.match_index >= 0 else 0}/{total}"
             if not total:
-                find = f"“{view.query}” not found"
+                find = f"“{view.find_text}” not found"
         minutes = self.library.minutes(self.article)
         status = reading_status(view.fraction, minutes, view.at_end, find)
         self.query_one("#reader-status", Static).update(status)
@@ -271,13 +271,13 @@ class ReaderApp(App[None]):
     def action_find(self) -> None:
         field = self.query_one("#find-input", Input)
         field.add_class("-shown")
-        field.value = self.query_one(DocumentView).query
+        field.value = self.query_one(DocumentView).find_text
         field.focus()
 
     @on(Input.Changed, "#find-input")
     def _find_changed(self, event: Input.Changed) -> None:
         view = self.query_one(DocumentView)
-        view.query = event.value
+        view.find_text = event.value
         if view.matches:
             view.find_step(1)
         self._update_status()
@@ -291,7 +291,7 @@ class ReaderApp(App[None]):
         field = self.query_one("#find-input", Input)
         field.remove_class("-shown")
         field.value = ""
-        self.query_one(DocumentView).query = ""
+        self.query_one(DocumentView).find_text = ""
         self._update_status()
 
     # -- links ----------------------------------------------------------------------
@@ -404,7 +404,7 @@ class ReaderApp(App[None]):
             self.apply_filter()
             self.query_one(ArticleList).focus()
         elif isinstance(focused, (DocumentView, TocList)):
-            if self.query_one(DocumentView).query:
+            if self.query_one(DocumentView).find_text:
                 self._close_find()
             else:
                 self.screen.remove_class("-reading")

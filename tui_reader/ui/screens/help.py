@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.style import Style
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,16 +14,17 @@ from textual.widgets import Static
 from tui_reader.ui.bindings import HELP_SECTIONS
 
 
-def help_text() -> Text:
-    text = Text()
+def help_text() -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(no_wrap=True)
+    grid.add_column()
     for title, rows in HELP_SECTIONS:
-        text.append(f"{title}\n", style=Style(bold=True, underline=True))
+        grid.add_row(Text(title, style=Style(bold=True, underline=True)), "")
         for keys, what in rows:
-            text.append(f"  {keys:<22}", style=Style(bold=True, color="cyan"))
-            text.append(f"{what}\n")
-        text.append("\n")
-    text.append("Esc, q or ? closes this help.", style=Style(dim=True))
-    return text
+            grid.add_row(Text(keys, style=Style(bold=True, color="cyan")), Text(what))
+        grid.add_row("", "")
+    grid.add_row(Text("Esc, q or ? closes this help.", style=Style(dim=True)), "")
+    return grid
 
 
 class HelpScreen(ModalScreen[None]):

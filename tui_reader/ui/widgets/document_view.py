@@ -54,7 +54,7 @@ class DocumentView(ScrollView, can_focus=True):
             super().__init__()
             self.href = href
 
-    query: reactive[str] = reactive("", init=False)
+    find_text: reactive[str] = reactive("", init=False)
     """The active find-in-article text ('' when no search)."""
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -78,7 +78,7 @@ class DocumentView(ScrollView, can_focus=True):
         self._links.clear()
         self.matches = []
         self.match_index = -1
-        self.query = ""
+        self.find_text = ""
         self._last_moved = None
         self._estimate_all()
         self.scroll_to(0, 0, animate=False, immediate=True)
@@ -143,7 +143,7 @@ class DocumentView(ScrollView, can_focus=True):
             for line in console.render_lines(block, options, pad=True, new_lines=False):
                 segments = [Segment(" "), *line]
                 strips.append(Strip(Segment.apply_style(segments, base), self._width + 1))
-        if self.query:
+        if self.find_text:
             strips = self._highlight(index, strips)
         if len(self._lines) >= CACHE_SECTIONS:
             self._forget_far(index)
@@ -351,14 +351,14 @@ class DocumentView(ScrollView, can_focus=True):
         return find_links(self.document.body) if self.document else []
 
     # -- find -----------------------------------------------------------------------
-    def watch_query(self, query: str) -> None:
+    def watch_find_text(self, query: str) -> None:
         self.matches = self.document.find(query) if self.document and query else []
         self.match_index = -1
         self._lines.clear()
         self.refresh()
 
     def _highlight(self, section: int, strips: list[Strip]) -> list[Strip]:
-        pattern = re.compile(re.escape(self.query), re.IGNORECASE)
+        pattern = re.compile(re.escape(self.find_text), re.IGNORECASE)
         current_line = -1
         if 0 <= self.match_index < len(self.matches) and self.document is not None:
             current_line = self._current_match_line(section, strips, pattern)
@@ -410,13 +410,15 @@ class DocumentView(ScrollView, can_focus=True):
         section, _ = self._occurrence_in_section()
         self._lines.clear()
         strips = self._section_lines(section)
-        pattern = re.compile(re.escape(self.query), re.IGNORECASE)
+        pattern = re.compile(re.escape(self.find_text), re.IGNORECASE)
         line = max(0, self._current_match_line(section, strips, pattern))
         self.goto_section(section)
         height = self.scrollable_content_region.height
         target = self._offsets[section] + line - height // 3
         self._set_y(max(0, min(target, self._max_y())))
         self._settle()
+        self._last_moved = None  # the match counter changed: always report
+        self._report_move()
         self.refresh()
 
 
