@@ -33,11 +33,22 @@ def build_parser() -> argparse.ArgumentParser:
     lister.add_argument("--tag", action="append", default=[], help="only articles with this tag")
     lister.add_argument("--search", default="", help="only articles matching this text")
     lister.add_argument("--json", action="store_true", help="one JSON object per line")
+    lister.add_argument("--unread", action="store_true", help="only unread articles")
+    lister.add_argument("--starred", action="store_true", help="only starred articles")
+    lister.add_argument("--max-minutes", type=int, metavar="N", help="only articles of at most N minutes")
     lister.add_argument("--wpm", type=int, dest="list_wpm", help=argparse.SUPPRESS)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return run(argv)
+    except BrokenPipeError:  # `tui-reader list | head`
+        sys.stderr.close()
+        return 0
+
+
+def run(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     commands = {"list"}
@@ -61,32 +72,66 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not sources:
         sources = config.sources + [feed.url for feed in config.feeds]
     if args.command == "list":
-        return list_command(sources, args.tag, args.search, args.json, wpm)
+        return list_command(sources, args, wpm)
     if not sources:
         print(NO_SOURCE.format(path=config_file()), file=sys.stderr)
         return 2
     from tui_reader.ui.app import ReaderApp
 
-    ReaderApp(sources, wpm=wpm, keymap=config.keys, messages=config.errors).run()
+    store, problem = open_store()
+    messages = list(config.errors)
+    if problem:
+        messages.append(f"{problem} Reading state will not be saved in this session.")
+    try:
+        ReaderApp(sources, wpm=wpm, keymap=config.keys, messages=messages, store=store).run()
+    finally:
+        if store is not None:
+            store.close()
     return 0
 
 
-def list_command(sources: list[str], tags: list[str], search: str, as_json: bool, wpm: int) -> int:
+def open_store():
+    """The library database, or (None, the reason it cannot be used)."""
+    from tui_reader.core.paths import database_file
+    from tui_reader.core.store import Store, StoreError
+
+    try:
+        return Store(database_file()), ""
+    except StoreError as exc:
+        return None, str(exc)
+
+
+def list_command(sources: list[str], args: argparse.Namespace, wpm: int) -> int:
     from tui_reader.core.library import Filter, Library
     from tui_reader.core.loader import scan_sources
+    from tui_reader.core.state import ReadingState
 
     if not sources:
         print(NO_SOURCE.format(path="the config file"), file=sys.stderr)
         return 2
+    store, problem = open_store()
+    if problem:
+        print(f"tui-reader: {problem}", file=sys.stderr)
+    state = ReadingState(store)
     library = Library(wpm=wpm)
     failed = False
-    for batch, errors in scan_sources(sources):
+    for batch, errors in scan_sources(sources, store):
         library.add(batch)
         for error in errors:
             failed = True
             print(f"tui-reader: {error}", file=sys.stderr)
-    query = Filter(tags=frozenset(t.casefold() for t in tags), text=search)
-    for article in library.select(query):
+    query = Filter(
+        tags=frozenset(t.casefold() for t in args.tag),
+        text=args.search,
+        unread_only=args.unread,
+        starred_only=args.starred,
+        max_minutes=args.max_minutes,
+    )
+    as_json = args.json
+    selected = library.select(query, is_read=state.is_read, is_starred=state.is_starred)
+    if store is not None:
+        store.close()
+    for article in selected:
         if as_json:
             print(json.dumps(article_json(article, library.minutes(article)), ensure_ascii=False))
         else:

@@ -13,8 +13,10 @@ overrides:
   with everything inside it;
 * escapes text so that feed text cannot form Markdown links or markup of its own.
 
-Its output still needs :func:`tui_reader.core.sanitize.clean_text`: entities such as
-``&#27;`` decode into control characters during conversion.
+Text nodes are cleaned after the HTML is parsed (entities such as ``&#27;`` decode into
+ESC then) and before Markdown escaping (which would split ``ESC ]`` into ``ESC \\ ]``).
+Callers still run :func:`tui_reader.core.sanitize.clean_text` on the result, as the last
+word on what reaches the terminal.
 """
 
 from __future__ import annotations
@@ -24,9 +26,10 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin
 
+from bs4 import BeautifulSoup
 from markdownify import ATX, MarkdownConverter, chomp
 
-from tui_reader.core.sanitize import clean_line, safe_url
+from tui_reader.core.sanitize import clean_line, clean_text, safe_url
 
 IMAGE_SCHEMES = frozenset({"http", "https"})
 DROPPED_TAGS = frozenset(
@@ -143,13 +146,24 @@ def html_to_markdown(html: str, base: str = "") -> str:
     Falls back to escaped plain text when the HTML is too deeply nested to convert.
     """
     try:
-        return str(FeedMarkdownConverter(base=base).convert(html)).strip()
+        soup = BeautifulSoup(html, "html.parser")
+        # Clean each text node before Markdown escaping splits its escape sequences apart
+        # (ESC ] becomes ESC \ ], which the sanitiser would read as a complete ST).
+        for node in soup.find_all(string=True):
+            text = str(node)
+            cleaned = clean_text(text)
+            if cleaned != text:
+                node.replace_with(type(node)(cleaned))
+        return str(FeedMarkdownConverter(base=base).convert_soup(soup)).strip()
     except RecursionError:
-        return escape_markdown(html_to_text(html, keep_lines=True))
+        return escape_markdown(clean_text(html_to_text(html, keep_lines=True)))
 
 
 def escape_markdown(text: str) -> str:
-    """Plain text made safe to show as Markdown: markup characters lose their meaning."""
+    """Plain text made safe to show as Markdown: markup characters lose their meaning.
+
+    Clean control characters first: escaping ``ESC ]`` would give ``ESC \\ ]``.
+    """
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return _LINE_START.sub(r"\1\\\2", text)
 

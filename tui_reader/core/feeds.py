@@ -243,8 +243,9 @@ def _from_feedparser(raw: Any) -> _Entry:
         detail = raw.get("author_detail")
         author = detail.get("name") if isinstance(detail, dict) else ""
     entry.author = author if isinstance(author, str) else ""
-    entry.date = _struct_date(raw.get("published_parsed")) or _struct_date(
-        raw.get("updated_parsed")
+    # dict.get: FeedParserDict maps a missing "updated" to "published" with a warning.
+    entry.date = _struct_date(dict.get(raw, "published_parsed")) or _struct_date(
+        dict.get(raw, "updated_parsed")
     )
     for tag in raw.get("tags") or ():
         if isinstance(tag, dict):
@@ -447,10 +448,11 @@ class _ArticleBuilder:
         if not value:
             return ""
         if not _is_html(kind):
-            return clean_text(escape_markdown(value))
+            return clean_text(escape_markdown(clean_text(value)))
         if len(value) > MAX_FORMATTED or len(value) > self.format_budget:
             warnings.append("content too large to format; shown as plain text")
-            return clean_text(escape_markdown(html_to_text(value, keep_lines=True)))
+            text = clean_text(html_to_text(value, keep_lines=True))
+            return clean_text(escape_markdown(text))
         self.format_budget -= len(value)
         return clean_text(html_to_markdown(value, base))
 
@@ -598,7 +600,12 @@ async def refresh_all(
     called after each feed finishes.
     """
     limits = limits or Limits()
-    unique = list({f.url: f for f in reversed(list(feeds))}.values())[::-1]
+    unique: list[FeedConfig] = []
+    seen: set[str] = set()
+    for feed in feeds:
+        if feed.url not in seen:
+            seen.add(feed.url)
+            unique.append(feed)
     semaphore = asyncio.Semaphore(max(1, limits.concurrency))
     done = 0
 

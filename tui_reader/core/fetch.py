@@ -175,10 +175,18 @@ async def _fetch(
     _check_scheme(url, "unsupported scheme (only http and https feeds can be fetched)")
     current = url
     for _hop in range(limits.max_redirects + 1):
-        stream = client.stream(
-            "GET", current, headers=headers, timeout=timeout, follow_redirects=False
-        )
-        async with stream as response:
+        try:
+            request = client.build_request("GET", current, headers=headers, timeout=timeout)
+        except httpx.InvalidURL:
+            raise FetchError("invalid URL") from None
+        try:
+            # Same as client.stream(): headers now, body streamed, closed in `finally`.
+            response = await client.send(request, stream=True, follow_redirects=False)
+        except httpx.InvalidURL:
+            # httpx builds `next_request` from a Location header even when not following
+            # it, and gives up on targets such as "javascript:alert(1)".
+            raise FetchError("redirect to an invalid URL or unsupported scheme") from None
+        try:
             status = response.status_code
             if status in REDIRECT_CODES:
                 current = _redirect_target(response)
@@ -203,6 +211,8 @@ async def _fetch(
                 etag=clean.get("etag") or None,
                 last_modified=clean.get("last-modified") or None,
             )
+        finally:
+            await response.aclose()
     raise FetchError(f"too many redirects (more than {limits.max_redirects})")
 
 

@@ -29,7 +29,8 @@ class Filter:
     unread_only: bool = False
     starred_only: bool = False
     max_minutes: int | None = None
-    keys: frozenset[str] | None = None  # e.g. the result of a full-text search
+    keys: frozenset[str] | None = None  # the result of a full-text search, if any
+    search: str = ""  # the full-text query that gave ``keys``
 
     @property
     def active(self) -> bool:
@@ -90,6 +91,18 @@ class Library:
             ((self.spelling(t), n, unread_counts[t]) for t, n in counts.items()),
             key=lambda item: (-item[1], item[0].casefold()),
         )
+
+    def related(self, article: Article, limit: int = 10) -> list[Article]:
+        """Articles sharing the most tags with ``article``, newest first among equals."""
+        if not article.tags_folded:
+            return []
+        scored = [
+            (len(article.tags_folded & other.tags_folded), other)
+            for other in self.articles
+            if other.key != article.key and article.tags_folded & other.tags_folded
+        ]
+        scored.sort(key=lambda item: (-item[0], -(item[1].date.timestamp() if item[1].date else 0)))
+        return [other for _, other in scored[:limit]]
 
     def select(
         self,

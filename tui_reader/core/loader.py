@@ -9,14 +9,15 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tui_reader.core.article import Article
 from tui_reader.core.frontmatter import split_front_matter
-from tui_reader.core.local import iter_markdown_files, load_article
+from tui_reader.core.local import article_key, iter_markdown_files, load_article
 from tui_reader.core.sanitize import clean_error, clean_line
-from tui_reader.core.text import analyse
+from tui_reader.core.store import Store, StoreError
+from tui_reader.core.text import analyse, plain_text
 from tui_reader.core.textio import NotReadable, read_text_file
 
 BATCH = 250
@@ -32,15 +33,19 @@ def is_feed_source(source: str) -> bool:
     return lowered.startswith(("http://", "https://")) or lowered.endswith(FEED_SUFFIXES)
 
 
-def scan_sources(sources: list[str]) -> Iterator[Batch]:
-    """Yield ``(articles, errors)`` batches for local Markdown sources, as they are read."""
+def scan_sources(sources: list[str], store: Store | None = None) -> Iterator[Batch]:
+    """Yield ``(articles, errors)`` batches for local Markdown sources, as they are read.
+
+    With a store, files whose path, mtime and size match the scan cache are not parsed
+    again, and the files that were parsed are added to the cache and the search index.
+    """
     for source in sources:
         if is_feed_source(source):
             continue
-        yield from scan_markdown(source)
+        yield from scan_markdown(source, store)
 
 
-def scan_markdown(source: str) -> Iterator[Batch]:
+def scan_markdown(source: str, store: Store | None = None) -> Iterator[Batch]:
     path = Path(source).expanduser()
     shown = clean_line(source)
     try:
@@ -57,16 +62,55 @@ def scan_markdown(source: str) -> Iterator[Batch]:
     if not stat.S_ISDIR(info.st_mode):
         yield [], [f"{shown}: not a regular file or folder"]
         return
-    batch: list[Article] = []
     found = 0
+    files: list[Path] = []
     for file in iter_markdown_files(path):
-        batch.append(load_article(file, source=source, root=path, analyse=analyse))
+        files.append(file)
         found += 1
-        if len(batch) >= BATCH:
-            yield batch, []
-            batch = []
-    errors = [] if found else [f"{shown}: no Markdown files found"]
+        if len(files) >= BATCH:
+            yield _load_batch(files, source, path, store)
+            files = []
+    batch, errors = _load_batch(files, source, path, store)
+    if not found:
+        errors.append(f"{shown}: no Markdown files found")
     yield batch, errors
+
+
+def _load_batch(files: list[Path], source: str, root: Path, store: Store | None) -> Batch:
+    """Articles for some files: from the scan cache where unchanged, else parsed."""
+    errors: list[str] = []
+    cached: dict[str, Article] = {}
+    stats: list[tuple[str, float, int]] = []
+    if store is not None:
+        for file in files:
+            try:
+                info = os.stat(file)
+            except OSError:
+                continue
+            stats.append((str(file), info.st_mtime, info.st_size))
+        try:
+            cached = store.cached_scan(stats)
+        except StoreError as exc:
+            errors.append(str(exc))
+    articles: list[Article] = []
+    parsed: list[Article] = []
+    for file in files:
+        hit = cached.get(str(file))
+        if hit is not None:
+            # The same file may be reached from another source folder: re-key it.
+            articles.append(replace(hit, key=article_key(root, file), source=source))
+            continue
+        article = load_article(file, source=source, root=root, analyse=analyse)
+        articles.append(article)
+        if article.mtime:
+            parsed.append(article)
+    if store is not None and parsed:
+        try:
+            store.save_scan(parsed)
+            store.index_articles((a, plain_text(load_body(a).body)) for a in parsed)
+        except StoreError as exc:
+            errors.append(str(exc))
+    return articles, errors
 
 
 def load_single(path: Path) -> Article:

@@ -118,7 +118,7 @@ def load_article(
     ``warnings`` say why, so the list can show it.
     """
     path = Path(path)
-    key = _key(Path(root), path)
+    key = article_key(Path(root), path)
     fallback = _name_title(path)
     try:
         return _load(path, key=key, fallback=fallback, source=source, analyse=analyse)
@@ -226,7 +226,7 @@ def _storable(text: str) -> str:
     return os.fsencode(text).decode("utf-8", "backslashreplace")
 
 
-def _key(root: Path, path: Path) -> str:
+def article_key(root: Path, path: Path) -> str:
     # Absolute, so the key does not depend on the directory tui-reader was started from.
     base = os.path.abspath(root)
     try:

@@ -381,6 +381,7 @@ _ENTRY_COLUMNS = (
 )
 
 
+_ENTRY_NAMES = tuple(name.strip() for name in _ENTRY_COLUMNS.split(","))
 _ENTRY_IDENTITY = frozenset({"feed_url", "entry_id", "key"})
 
 
@@ -400,26 +401,25 @@ def _feed_record(row: sqlite3.Row | tuple[Any, ...]) -> FeedRecord:
 
 
 def _entry_article(row: tuple[Any, ...]) -> Article:
-    (feed_url, key, title, link, location, author, date, lastmod, tags_json, summary, body,
-     words, cjk, headings_json, feed_title, warnings_json) = row  # fmt: skip
+    r = dict(zip(_ENTRY_NAMES, row, strict=True))
     return Article(
-        key=_unk(key),
-        title=title,
+        key=_unk(r["key"]),
+        title=r["title"],
         kind="feed",
-        date=_dt(date),
-        lastmod=_dt(lastmod),
-        author=author,
-        tags=_strings(tags_json),
-        summary=summary,
-        words=words,
-        cjk=bool(cjk),
-        source=_unk(feed_url),
-        location=location,
-        link=link,
-        headings=_headings(_load_list(headings_json)),
-        body=body,
-        feed_title=feed_title,
-        warnings=_strings(warnings_json),
+        date=_dt(r["date"]),
+        lastmod=_dt(r["lastmod"]),
+        author=r["author"],
+        tags=_strings(r["tags_json"]),
+        summary=r["summary"],
+        words=r["words"],
+        cjk=bool(r["cjk"]),
+        source=_unk(r["feed_url"]),
+        location=r["location"],
+        link=r["link"],
+        headings=_headings(_load_list(r["headings_json"])),
+        body=r["body"],
+        feed_title=r["feed_title"],
+        warnings=_strings(r["warnings_json"]),
     )
 
 

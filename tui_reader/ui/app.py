@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
+from rich.style import Style
 from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -15,14 +16,18 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from tui_reader.core.article import Article
 from tui_reader.core.document import Document
+from tui_reader.core.history import History, Place
 from tui_reader.core.library import SORT_KEYS, Filter, Library, SortKey
 from tui_reader.core.links import resolve
 from tui_reader.core.loader import LoadedBody, load_body, scan_sources
 from tui_reader.core.sanitize import clean_error
+from tui_reader.core.state import READ_AT_END, ReadingState
+from tui_reader.core.store import Store, StoreError
 from tui_reader.ui.bindings import APP_BINDINGS, TOC_BINDINGS
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.pickers import ConfirmOpen, LinkPicker, TagPicker
@@ -31,6 +36,9 @@ from tui_reader.ui.widgets.article_list import ArticleList
 from tui_reader.ui.widgets.document_view import DocumentView
 
 NARROW = 100  # below this width the panes take turns instead of sharing the screen
+READ_AFTER_SECONDS = 3.0  # an article open this long counts as read
+UNREAD_STYLE = Style(bold=True)
+READ_STYLE = Style(dim=True)
 
 
 class TocList(OptionList):
@@ -53,9 +61,14 @@ class ReaderApp(App[None]):
         wpm: int = 212,
         keymap: dict[str, str] | None = None,
         messages: Iterable[str] = (),
+        store: Store | None = None,
     ) -> None:
         super().__init__()
         self.sources = list(sources)
+        self.store = store
+        self.state = ReadingState(store)
+        self.history = History()
+        self._read_timer: Timer | None = None
         self.library = Library(wpm=wpm)
         self.filter = Filter()
         self.sort: SortKey = "date"
@@ -65,6 +78,8 @@ class ReaderApp(App[None]):
         self._keymap = keymap or {}
         self._startup_messages = list(messages)
         self._last_fill = 0.0
+        self._ranking: list[str] = []
+        self._search_mode = False
 
     # -- layout ---------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -88,7 +103,10 @@ class ReaderApp(App[None]):
             self.set_keymap(self._keymap)
         articles = self.query_one(ArticleList)
         articles.minutes = self.library.minutes
+        articles.decorate = self._decorate
+        articles.show_header = self.query_one("#list-header", Static).update
         articles.focus()
+        self.set_interval(1.0, self._flush_state)
         self.query_one("#reader-pane").add_class("-empty")
         self._layout_for(self.size.width)
         for message in self._startup_messages:
@@ -103,14 +121,13 @@ class ReaderApp(App[None]):
 
     def _layout_for(self, width: int) -> None:
         self.screen.set_class(width < NARROW, "-narrow")
-        self.query_one("#list-header", Static).update(self.query_one(ArticleList).header_text())
 
     # -- loading --------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="scan")
     def scan(self, sources: list[str]) -> None:
         """Read every source off the UI thread, handing articles over in batches."""
         worker = get_current_worker()
-        for batch, errors in scan_sources(sources):
+        for batch, errors in scan_sources(sources, self.store):
             if worker.is_cancelled:
                 return
             self.call_from_thread(self.add_articles, batch, errors)
@@ -135,7 +152,15 @@ class ReaderApp(App[None]):
     def apply_filter(self) -> None:
         articles = self.query_one(ArticleList)
         keep = articles.current.key if articles.current else None
-        rows = self.library.select(self.filter, self.sort)
+        rows = self.library.select(
+            self.filter,
+            self.sort,
+            is_read=self.state.is_read,
+            is_starred=self.state.is_starred,
+        )
+        if self._ranking:
+            rank = {key: number for number, key in enumerate(self._ranking)}
+            rows.sort(key=lambda a: rank.get(a.key, len(rank)))
         articles.set_articles(rows, keep)
         self._update_filter_bar()
 
@@ -146,15 +171,50 @@ class ReaderApp(App[None]):
         self.query_one("#filter-bar", Static).update(bar)
 
     def action_filter(self) -> None:
+        self._open_filter_input(search=False)
+
+    def action_search(self) -> None:
+        if self.store is None:
+            self.notify("Full-text search needs the library database, which is not open.")
+            return
+        self._open_filter_input(search=True)
+
+    def _open_filter_input(self, search: bool) -> None:
+        self._search_mode = search
         field = self.query_one("#filter-input", Input)
+        field.placeholder = (
+            "search everything: title, tags, author and full text (ranked)"
+            if search
+            else "filter: title, tags, author, summary"
+        )
         field.add_class("-shown")
-        field.value = self.filter.text
+        field.value = self._search_text if search else self.filter.text
         field.focus()
+
+    @property
+    def _search_text(self) -> str:
+        return self.filter.search if self.filter.keys is not None else ""
 
     @on(Input.Changed, "#filter-input")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self.filter = replace(self.filter, text=event.value)
+        if self._search_mode:
+            self._run_search(event.value)
+        else:
+            self.filter = replace(self.filter, text=event.value)
         self.apply_filter()
+
+    def _run_search(self, text: str) -> None:
+        """Full-text search (SQLite FTS5); results are ranked, best first."""
+        if not text.strip() or self.store is None:
+            self._ranking = []
+            self.filter = replace(self.filter, keys=None, search="")
+            return
+        try:
+            self._ranking = self.store.search(text, limit=5000)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            self._ranking = []
+        self.filter = replace(self.filter, keys=frozenset(self._ranking), search=text)
 
     @on(Input.Submitted, "#filter-input")
     def _filter_done(self) -> None:
@@ -163,7 +223,7 @@ class ReaderApp(App[None]):
             self.query_one("#filter-input").remove_class("-shown")
 
     def action_tags(self) -> None:
-        counts = self.library.tag_counts()
+        counts = self.library.tag_counts(unread=lambda a: not self.state.is_read(a.key))
         if not counts:
             self.notify("No article has tags.")
             return
@@ -175,7 +235,23 @@ class ReaderApp(App[None]):
 
         self.push_screen(TagPicker(counts, self.filter.tags), chosen)
 
+    def action_toggle_unread(self) -> None:
+        self.filter = replace(self.filter, unread_only=not self.filter.unread_only)
+        self.apply_filter()
+
+    def action_toggle_starred(self) -> None:
+        self.filter = replace(self.filter, starred_only=not self.filter.starred_only)
+        self.apply_filter()
+
+    def action_cycle_minutes(self) -> None:
+        """No limit → at most 5 → 10 → 20 minutes → no limit."""
+        steps = [None, 5, 10, 20]
+        current = steps.index(self.filter.max_minutes) if self.filter.max_minutes in steps else 0
+        self.filter = replace(self.filter, max_minutes=steps[(current + 1) % len(steps)])
+        self.apply_filter()
+
     def action_clear_filters(self) -> None:
+        self._ranking = []
         self.filter = Filter()
         field = self.query_one("#filter-input", Input)
         field.value = ""
@@ -192,24 +268,46 @@ class ReaderApp(App[None]):
     def _article_chosen(self, event: ArticleList.Selected) -> None:
         self.open_article(event.article)
 
-    def open_article(self, article: Article, anchor: str = "") -> None:
+    def open_article(
+        self, article: Article, anchor: str = "", position: float | None = None
+    ) -> None:
+        """Show an article; it resumes where it was left unless ``position`` is given."""
+        self._save_position()
         self.article = article
         self.query_one("#article-header", Static).update(
             article_header(article, self.library.minutes(article))
         )
         self.query_one("#reader-pane").remove_class("-empty")
         self.screen.add_class("-reading")
-        self._load_document(article, anchor)
+        self.state.opened(article.key)
+        if self._read_timer is not None:
+            self._read_timer.stop()
+        # Open for a moment counts as read.
+        self._read_timer = self.set_timer(READ_AFTER_SECONDS, lambda: self._mark_read(article))
+        self._load_document(article, anchor, position)
+
+    def _mark_read(self, article: Article) -> None:
+        if self.article is not None and self.article.key == article.key:
+            if not self.state.is_read(article.key):
+                self.state.set_read(article.key, True)
+                self.query_one(ArticleList).refresh_rows()
 
     @work(thread=True, exclusive=True, group="open")
-    def _load_document(self, article: Article, anchor: str) -> None:
+    def _load_document(self, article: Article, anchor: str, position: float | None) -> None:
         loaded = load_body(article)
         document = Document(loaded.body)
         if not get_current_worker().is_cancelled:
-            self.call_from_thread(self._show_document, article, loaded, document, anchor)
+            self.call_from_thread(
+                self._show_document, article, loaded, document, anchor, position
+            )
 
     def _show_document(
-        self, article: Article, loaded: LoadedBody, document: Document, anchor: str
+        self,
+        article: Article,
+        loaded: LoadedBody,
+        document: Document,
+        anchor: str,
+        position: float | None,
     ) -> None:
         if self.article is None or article.key != self.article.key:
             return  # the user has opened something else meanwhile
@@ -217,12 +315,105 @@ class ReaderApp(App[None]):
         if loaded.error:
             self.notify(loaded.error, severity="error", markup=False)
         view = self.query_one(DocumentView)
-        view.load(document)
+        resume = self.state.get(article.key).position if position is None else position
+        if anchor or not 0.0 < resume < READ_AT_END:
+            resume = 0.0
+        view.load(document, resume, anchor)
         self._fill_toc(document)
-        if anchor and not view.goto_anchor(anchor):
-            self.notify(f"No heading '{anchor}' in this article", markup=False)
+        if resume and position is None:
+            self.notify(f"Resumed at {int(resume * 100)}%", timeout=3)
         view.focus()
         self._update_status()
+
+    def _save_position(self) -> None:
+        view = self.query_one(DocumentView)
+        if self.article is not None and view.document is not None:
+            self.state.set_position(self.article.key, view.fraction)
+
+    def _flush_state(self) -> None:
+        self.state.flush()
+        for error in self.state.take_errors():
+            self.notify(error, severity="error", markup=False, timeout=10)
+
+    def on_unmount(self) -> None:
+        self.state.flush()  # positions are recorded on every move; write the last ones
+
+    def _decorate(self, article: Article) -> tuple[str, Style | None, str]:
+        """Marker, title style and progress text of a row."""
+        state = self.state.get(article.key)
+        progress = ""
+        if 0.02 < state.progress < READ_AT_END:
+            progress = f"{int(state.progress * 100)}%"
+        if state.starred:
+            marker = "★"
+        elif not state.read:
+            marker = "•"
+        else:
+            marker = " "
+        return marker, (UNREAD_STYLE if not state.read else READ_STYLE), progress
+
+    def action_toggle_read(self) -> None:
+        article = self._target_article()
+        if article is not None:
+            read = self.state.toggle_read(article.key)
+            if self._read_timer is not None:
+                self._read_timer.stop()  # the user decided; do not override it
+            self.query_one(ArticleList).refresh_rows()
+            self.notify("Marked read" if read else "Marked unread", timeout=2)
+
+    def action_toggle_star(self) -> None:
+        article = self._target_article()
+        if article is not None:
+            starred = self.state.toggle_star(article.key)
+            self.query_one(ArticleList).refresh_rows()
+            self.notify("Starred" if starred else "Unstarred", timeout=2)
+
+    def _target_article(self) -> Article | None:
+        """The article a key acts on: the one being read, or else the highlighted row."""
+        if isinstance(self.focused, ArticleList):
+            return self.query_one(ArticleList).current
+        return self.article or self.query_one(ArticleList).current
+
+    def action_related(self) -> None:
+        article = self._target_article()
+        if article is None:
+            return
+        related = self.library.related(article)
+        if not related:
+            self.notify("No other article shares a tag with this one.")
+            return
+        links = [(f"{a.title}  ({', '.join(a.tags)})", f"key:{a.key}") for a in related]
+
+        def chosen(href: str | None) -> None:
+            if href:
+                self.follow(href)
+
+        self.push_screen(LinkPicker(links, title="Related articles — most shared tags first"), chosen)
+
+    def _place(self) -> Place | None:
+        if self.article is None:
+            return None
+        return Place(self.article.key, self.query_one(DocumentView).fraction)
+
+    def action_history_back(self) -> None:
+        current = self._place()
+        place = self.history.go_back(current) if current else None
+        self._go_to_place(place, "No earlier article in the history.")
+
+    def action_history_forward(self) -> None:
+        current = self._place()
+        place = self.history.go_forward(current) if current else None
+        self._go_to_place(place, "No later article in the history.")
+
+    def _go_to_place(self, place: Place | None, empty: str) -> None:
+        if place is None:
+            self.notify(empty, timeout=2)
+            return
+        article = self.library.get(place.key)
+        if article is None:
+            self.notify("That article is no longer in the library.")
+            return
+        self.open_article(article, position=place.fraction)
 
     def _fill_toc(self, document: Document) -> None:
         toc = self.query_one(TocList)
@@ -243,8 +434,17 @@ class ReaderApp(App[None]):
         self.query_one(DocumentView).goto_heading(int(event.option.id or 0))
         self.query_one(DocumentView).focus()
 
+    @on(DocumentView.AnchorMissing)
+    def _anchor_missing(self, event: DocumentView.AnchorMissing) -> None:
+        self.notify(f"No heading '{event.anchor}' in this article", markup=False)
+
     @on(DocumentView.Moved)
     def _document_moved(self, event: DocumentView.Moved) -> None:
+        if self.article is not None:
+            self.state.set_position(self.article.key, event.fraction)
+            if event.at_end and event.fraction > 0 and not self.state.is_read(self.article.key):
+                self.state.set_read(self.article.key, True)  # scrolled through
+                self.query_one(ArticleList).refresh_rows()
         toc = self.query_one(TocList)
         if event.heading is not None and toc.highlighted != event.heading:
             toc.highlighted = event.heading
@@ -318,7 +518,12 @@ class ReaderApp(App[None]):
             base = article.location
         target = resolve(href, base)
         view = self.query_one(DocumentView)
-        if target.kind == "anchor":
+        if href.startswith("key:"):
+            related = self.library.get(href[4:])
+            if related is not None:
+                self.history.visit(self._place())
+                self.open_article(related)
+        elif target.kind == "anchor":
             if not view.goto_anchor(target.anchor):
                 self.notify(f"No heading '{target.anchor}' in this article", markup=False)
         elif target.kind == "local":
@@ -329,6 +534,7 @@ class ReaderApp(App[None]):
             self.notify(target.value, severity="warning", markup=False)
 
     def open_path(self, path: Path, anchor: str = "") -> None:
+        self.history.visit(self._place())
         for candidate in self.library.articles:
             if candidate.kind == "local" and Path(candidate.location).resolve() == path:
                 self.open_article(candidate, anchor)

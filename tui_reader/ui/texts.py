@@ -63,6 +63,10 @@ def filter_bar(
         text.append("filter: ", style=DIM)
         text.append(query.text, style=Style(bold=True))
         text.append("  ")
+    if query.keys is not None:
+        text.append("search: ", style=DIM)
+        text.append(query.search, style=Style(bold=True, color="yellow"))
+        text.append("  ")
     for flag, label in (
         (query.unread_only, "unread"),
         (query.starred_only, "starred"),

@@ -61,18 +61,22 @@ class LinkPicker(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="links_close")]
 
-    def __init__(self, links: list[tuple[str, str]]) -> None:
+    def __init__(self, links: list[tuple[str, str]], title: str = "") -> None:
         super().__init__()
         self.links = links
+        self.title_text = title
 
     def compose(self) -> ComposeResult:
         options = []
         for number, (text, href) in enumerate(self.links):
             prompt = Text(text, style=Style(bold=True))
-            prompt.append("\n  " + href, style=Style(dim=True))
+            if not href.startswith("key:"):
+                prompt.append("\n  " + href, style=Style(dim=True))
             options.append(Option(prompt, id=str(number)))
         with Vertical(id="picker-box"):
-            title = "Links — Enter follows, Esc closes" if self.links else "This article has no links"
+            title = self.title_text or (
+                "Links — Enter follows, Esc closes" if self.links else "This article has no links"
+            )
             yield Label(title, id="picker-title")
             yield PickerOptions(*options, id="link-list")
 

@@ -23,7 +23,7 @@ from tui_reader.core.article import Article
 from tui_reader.ui.bindings import LIST_BINDINGS
 
 DATE_WIDTH = 10
-TIME_WIDTH = 7
+TIME_WIDTH = 12  # "100% 15 min"
 UNREAD = Style(bold=True)
 READ = Style(dim=True)
 DRAFT = Style(color="yellow", italic=True)
@@ -59,7 +59,12 @@ class ArticleList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.articles: list[Article] = []
         self.minutes: Callable[[Article], int] = lambda a: 0
-        self.decorate: Callable[[Article], tuple[str, Style | None]] = lambda a: ("", None)
+        self.show_header: Callable[[Text], None] | None = None
+        self.decorate: Callable[[Article], tuple[str, Style | None, str]] = lambda a: (
+            "",
+            None,
+            "",
+        )
 
     # -- data -----------------------------------------------------------------------
     def set_articles(self, articles: list[Article], keep: str | None = None) -> None:
@@ -107,7 +112,7 @@ class ArticleList(ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         article = self.articles[index]
         title_width, tags_width = self._columns()
-        marker, state_style = self.decorate(article)
+        marker, state_style, progress = self.decorate(article)
         row = Text(no_wrap=True, overflow="ellipsis", end="")
         row.append((marker or " ")[:1])
         title = Text(article.title, style=state_style or "", no_wrap=True, overflow="ellipsis")
@@ -123,7 +128,9 @@ class ArticleList(ScrollView, can_focus=True):
             tags.truncate(tags_width, overflow="ellipsis", pad=True)
             row.append_text(tags)
             row.append(" ")
-        row.append(f"{self.minutes(article)} min".rjust(TIME_WIDTH - 1))
+        minutes = f"{self.minutes(article)} min"
+        row.append(progress.rjust(TIME_WIDTH - 2 - len(minutes)), style=Style(color="magenta"))
+        row.append(" " + minutes)
         style = self.rich_style
         if index == self.cursor:
             style += Style(reverse=True) if self.has_focus else Style(bgcolor="grey30")
@@ -179,6 +186,8 @@ class ArticleList(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.scrollable_content_region.width, len(self.articles))
+        if self.show_header is not None:
+            self.show_header(self.header_text())
 
     def on_click(self, event: events.Click) -> None:
         index = round(self.scroll_y) + event.y

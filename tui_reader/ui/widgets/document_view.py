@@ -54,6 +54,13 @@ class DocumentView(ScrollView, can_focus=True):
             super().__init__()
             self.href = href
 
+    class AnchorMissing(Message):
+        """A link asked for a heading the document does not have."""
+
+        def __init__(self, anchor: str) -> None:
+            super().__init__()
+            self.anchor = anchor
+
     find_text: reactive[str] = reactive("", init=False)
     """The active find-in-article text ('' when no search)."""
 
@@ -67,12 +74,16 @@ class DocumentView(ScrollView, can_focus=True):
         self._lines: dict[int, list[Strip]] = {}
         self._links: dict[int, list[str]] = {}
         self._last_moved: tuple[int | None, int, bool] | None = None
+        self._pending: tuple[float, str] | None = None
         self.matches: list[int] = []
         self.match_index = -1
 
     # -- loading --------------------------------------------------------------------
-    def load(self, document: Document, fraction: float = 0.0) -> None:
-        """Show a document, starting at ``fraction`` (0..1) of its length."""
+    def load(self, document: Document, fraction: float = 0.0, anchor: str = "") -> None:
+        """Show a document, starting at ``fraction`` (0..1) of its length, or at ``anchor``.
+
+        The position is applied once the view has a size (it may be hidden right now).
+        """
         self.document = document
         self._lines.clear()
         self._links.clear()
@@ -80,12 +91,29 @@ class DocumentView(ScrollView, can_focus=True):
         self.match_index = -1
         self.find_text = ""
         self._last_moved = None
+        self._pending = (fraction, anchor)
         self._estimate_all()
         self.scroll_to(0, 0, animate=False, immediate=True)
+        self.refresh()
+        self.call_after_refresh(self._apply_pending)
+
+    def _apply_pending(self) -> None:
+        if self._pending is None or self.document is None:
+            return
+        if self.scrollable_content_region.height <= 0:
+            return  # hidden: on_resize applies it when the view is shown
+        fraction, anchor = self._pending
+        self._pending = None
+        if self.text_width != self._width:
+            self._estimate_all()
+        if anchor and self.goto_anchor(anchor):
+            return
+        if anchor:
+            self.post_message(self.AnchorMissing(anchor))
         if fraction > 0:
             self.goto_fraction(fraction)
         else:
-            self._settle()
+            self.home()
         self.refresh()
 
     def clear(self) -> None:
@@ -118,6 +146,9 @@ class DocumentView(ScrollView, can_focus=True):
         self.virtual_size = Size(self._width + 2, self._offsets[-1])
 
     def on_resize(self) -> None:
+        if self._pending is not None:
+            self._apply_pending()
+            return
         if self.document is None or self.text_width == self._width:
             return
         fraction = self.fraction

@@ -1,0 +1,23 @@
+"""Shared fixtures. No test ever reads or writes the real user's config or data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample_content"
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the config and data folders at a fresh temporary folder."""
+    monkeypatch.setenv("TUI_READER_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("TUI_READER_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path
+
+
+@pytest.fixture
+def sample_content() -> Path:
+    return SAMPLE
