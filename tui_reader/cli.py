@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from tui_reader import __version__
+from tui_reader.core.loader import is_feed_source
 
 NO_SOURCE = """\
 tui-reader: no source given, and no config file at {path}
@@ -69,11 +70,13 @@ def run(argv: Sequence[str] | None = None) -> int:
     if wpm is not None and not 20 <= wpm <= 5000:
         print("tui-reader: --wpm must be between 20 and 5000", file=sys.stderr)
         return 2
+    feeds = split_feeds(sources, config) if sources else list(config.feeds)
     if not sources:
-        sources = config.sources + [feed.url for feed in config.feeds]
+        sources = list(config.sources)
+    sources = [s for s in sources if not is_feed_source(s)]
     if args.command == "list":
-        return list_command(sources, args, wpm)
-    if not sources:
+        return list_command(sources, feeds, args, wpm)
+    if not sources and not feeds:
         print(NO_SOURCE.format(path=config_file()), file=sys.stderr)
         return 2
     from tui_reader.ui.app import ReaderApp
@@ -83,11 +86,21 @@ def run(argv: Sequence[str] | None = None) -> int:
     if problem:
         messages.append(f"{problem} Reading state will not be saved in this session.")
     try:
-        ReaderApp(sources, wpm=wpm, keymap=config.keys, messages=messages, store=store).run()
+        ReaderApp(
+            sources, wpm=wpm, keymap=config.keys, messages=messages, store=store, feeds=feeds
+        ).run()
     finally:
         if store is not None:
             store.close()
     return 0
+
+
+def split_feeds(sources: list[str], config) -> list:
+    """The feed sources among ``sources``, with title and tags from the config if listed."""
+    from tui_reader.core.feeds import FeedConfig
+
+    known = {feed.url: feed for feed in config.feeds}
+    return [known.get(s) or FeedConfig(s) for s in sources if is_feed_source(s)]
 
 
 def open_store():
@@ -101,12 +114,13 @@ def open_store():
         return None, str(exc)
 
 
-def list_command(sources: list[str], args: argparse.Namespace, wpm: int) -> int:
+def list_command(sources: list[str], feeds: list, args: argparse.Namespace, wpm: int) -> int:
     from tui_reader.core.library import Filter, Library
-    from tui_reader.core.loader import scan_sources
+    from tui_reader.core.feeds import local_path
+    from tui_reader.core.loader import parse_local_feed, scan_sources
     from tui_reader.core.state import ReadingState
 
-    if not sources:
+    if not sources and not feeds:
         print(NO_SOURCE.format(path="the config file"), file=sys.stderr)
         return 2
     store, problem = open_store()
@@ -120,6 +134,14 @@ def list_command(sources: list[str], args: argparse.Namespace, wpm: int) -> int:
         for error in errors:
             failed = True
             print(f"tui-reader: {error}", file=sys.stderr)
+    for feed in feeds:
+        # Feed files are read as they are now; feed URLs come from the cache (see `refresh`).
+        cached = store.feed_articles(feed.url) if store is not None else []
+        articles, error = parse_local_feed(feed) if local_path(feed.url) else (cached, "")
+        if error:
+            failed = True
+            print(f"tui-reader: {error}", file=sys.stderr)
+        library.add(articles)
     query = Filter(
         tags=frozenset(t.casefold() for t in args.tag),
         text=args.search,

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import errno
+import socket
 import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -235,11 +237,12 @@ def _clean_headers(headers: httpx.Headers) -> dict[str, str]:
 def _status_error(response: httpx.Response, limits: Limits) -> FetchError:
     status = response.status_code
     reason = clean_line(response.reason_phrase, 100)
-    if not reason:
-        try:
-            reason = HTTPStatus(status).phrase
-        except ValueError:
-            reason = ""
+    try:
+        standard = HTTPStatus(status).phrase
+    except ValueError:
+        standard = ""
+    if not reason or reason.casefold() == standard.casefold():
+        reason = standard  # "NOT FOUND" from some servers reads better as "Not Found"
     message = f"HTTP {status} {reason}".rstrip()
     retry_after = None
     if status in (429, 503):
@@ -370,7 +373,32 @@ def _timeout_message(exc: httpx.TimeoutException, limits: Limits) -> str:
     return f"timed out: no data for {_seconds(limits.read_timeout)}"
 
 
+_ERRNO_MESSAGES = {
+    errno.ECONNREFUSED: "connection refused",
+    errno.ECONNRESET: "connection reset by the server",
+    errno.EHOSTUNREACH: "host unreachable",
+    errno.ENETUNREACH: "network unreachable",
+    errno.ETIMEDOUT: "timed out connecting",
+}
+
+
+def _root_cause(exc: BaseException) -> str | None:
+    """A plain message for the OS error behind an httpx error, if there is one."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, socket.gaierror):
+            return "could not resolve the host name"
+        if isinstance(current, OSError) and current.errno in _ERRNO_MESSAGES:
+            return _ERRNO_MESSAGES[current.errno]
+        current = current.__cause__ or current.__context__
+    return None
+
+
 def _network_message(exc: BaseException) -> str:
+    if cause := _root_cause(exc):
+        return cause
     text = clean_error(exc)
     lowered = text.lower()
     if "refused" in lowered:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tui_reader.core.article import Article
+from tui_reader.core.feeds import FeedConfig, FeedError, local_path, parse_feed, read_local_feed
 from tui_reader.core.frontmatter import split_front_matter
 from tui_reader.core.local import article_key, iter_markdown_files, load_article
 from tui_reader.core.sanitize import clean_error, clean_line
@@ -113,6 +114,38 @@ def _load_batch(files: list[Path], source: str, root: Path, store: Store | None)
     return articles, errors
 
 
+_FEED_SNIFF = (b"<rss", b"<feed", b"<rdf:rdf", b"jsonfeed.org/version")
+
+
+def discover_feeds(sources: list[str]) -> list[FeedConfig]:
+    """Feed files inside the given folders: ``.rss`` and ``.atom`` files, and ``.xml`` or
+    ``.json`` files whose first kilobytes show a feed (so Hugo data files are not taken)."""
+    found: list[FeedConfig] = []
+    for source in sources:
+        root = Path(source).expanduser()
+        if not root.is_dir():
+            continue
+        for folder, dirs, files in os.walk(root):  # never follows directory links
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "node_modules")
+            for name in sorted(files):
+                if name.lower().endswith(FEED_SUFFIXES) and _looks_like_feed(Path(folder, name)):
+                    found.append(FeedConfig(str(Path(folder, name))))
+    return found
+
+
+def _looks_like_feed(path: Path) -> bool:
+    if path.suffix.lower() in (".rss", ".atom"):
+        return True
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return False
+        with open(path, "rb") as handle:
+            head = handle.read(4096).lower()
+    except OSError:
+        return False
+    return any(marker in head for marker in _FEED_SNIFF)
+
+
 def load_single(path: Path) -> Article:
     """An article for a Markdown file reached by a link, outside the scanned sources."""
     return load_article(path, source=str(path), root=path.parent, analyse=analyse)
@@ -135,3 +168,24 @@ def load_body(article: Article) -> LoadedBody:
         return LoadedBody(f"*This article could not be read: {clean_error(exc)}*", message)
     _data, body, _fmt, _error = split_front_matter(text)
     return LoadedBody(body)
+
+
+def parse_local_feed(feed: FeedConfig, max_bytes: int = 10 * 1024 * 1024) -> tuple[list[Article], str]:
+    """Articles of a local feed file, read without the cache: ``(articles, error)``."""
+    shown = feed.title or clean_line(feed.url)
+    path = local_path(feed.url)
+    if path is None:
+        return [], f"{shown}: feed URLs need the library database to be fetched"
+    try:
+        body = read_local_feed(path, max_bytes)
+        parsed = parse_feed(
+            body,
+            url=feed.url,
+            headers={"content-type": "application/xml"},
+            feed_tags=feed.tags,
+            source=feed.url,
+            analyse=analyse,
+        )
+    except FeedError as exc:
+        return [], f"{shown}: {exc.message}"
+    return parsed.articles, ""

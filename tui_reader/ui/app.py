@@ -21,14 +21,17 @@ from textual.worker import get_current_worker
 
 from tui_reader.core.article import Article
 from tui_reader.core.document import Document
+from tui_reader.core.feeds import FeedConfig
+from tui_reader.core.fetch import Limits
 from tui_reader.core.history import History, Place
 from tui_reader.core.library import SORT_KEYS, Filter, Library, SortKey
 from tui_reader.core.links import resolve
-from tui_reader.core.loader import LoadedBody, load_body, scan_sources
+from tui_reader.core.loader import LoadedBody, discover_feeds, load_body, scan_sources
 from tui_reader.core.sanitize import clean_error
 from tui_reader.core.state import READ_AT_END, ReadingState
 from tui_reader.core.store import Store, StoreError
 from tui_reader.ui.bindings import APP_BINDINGS, TOC_BINDINGS
+from tui_reader.ui.feeds import FeedsMixin
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.pickers import ConfirmOpen, LinkPicker, TagPicker
 from tui_reader.ui.texts import article_header, filter_bar, reading_status
@@ -47,7 +50,7 @@ class TocList(OptionList):
     BINDINGS = TOC_BINDINGS
 
 
-class ReaderApp(App[None]):
+class ReaderApp(FeedsMixin, App[None]):
     """A keyboard-driven reader for Markdown posts and feeds."""
 
     CSS_PATH = "tui_reader.tcss"
@@ -62,9 +65,14 @@ class ReaderApp(App[None]):
         keymap: dict[str, str] | None = None,
         messages: Iterable[str] = (),
         store: Store | None = None,
+        feeds: Iterable[FeedConfig] = (),
+        limits: Limits | None = None,
     ) -> None:
         super().__init__()
         self.sources = list(sources)
+        self.feeds = list(feeds)
+        self.limits = limits or Limits()
+        self.refreshing: set[str] = set()
         self.store = store
         self.state = ReadingState(store)
         self.history = History()
@@ -96,6 +104,7 @@ class ReaderApp(App[None]):
                     yield TocList(id="toc")
                 yield Input(placeholder="find in article", id="find-input")
                 yield Static(id="reader-status")
+        yield Static(id="refresh-status")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -108,6 +117,7 @@ class ReaderApp(App[None]):
         articles.focus()
         self.set_interval(1.0, self._flush_state)
         self.query_one("#reader-pane").add_class("-empty")
+        self.query_one("#list-pane").add_class("-alone")
         self._layout_for(self.size.width)
         for message in self._startup_messages:
             self.notify(message, severity="warning", markup=False, timeout=10)
@@ -115,6 +125,8 @@ class ReaderApp(App[None]):
         if self.sources:
             self.loading = True
             self.scan(self.sources)
+        if self.feeds:
+            self.load_cached_feeds(list(self.feeds))
 
     def on_resize(self) -> None:
         self._layout_for(self.size.width)
@@ -131,7 +143,8 @@ class ReaderApp(App[None]):
             if worker.is_cancelled:
                 return
             self.call_from_thread(self.add_articles, batch, errors)
-        self.call_from_thread(self._scan_finished)
+        feeds = discover_feeds(sources)
+        self.call_from_thread(self._scan_finished, feeds)
 
     def add_articles(self, articles: list[Article], errors: list[str] = ()) -> None:
         self.library.add(articles)
@@ -142,7 +155,12 @@ class ReaderApp(App[None]):
             self._last_fill = now
             self.apply_filter()
 
-    def _scan_finished(self) -> None:
+    def _scan_finished(self, feeds: list[FeedConfig] = ()) -> None:
+        known = {feed.url for feed in self.feeds}
+        found = [feed for feed in feeds if feed.url not in known]
+        if found:
+            self.feeds.extend(found)
+            self.load_cached_feeds(found)
         self.loading = False
         self.apply_filter()
         if not self.library.articles:
@@ -278,6 +296,7 @@ class ReaderApp(App[None]):
             article_header(article, self.library.minutes(article))
         )
         self.query_one("#reader-pane").remove_class("-empty")
+        self.query_one("#list-pane").remove_class("-alone")
         self.screen.add_class("-reading")
         self.state.opened(article.key)
         if self._read_timer is not None:

@@ -42,8 +42,12 @@ def reading_status(fraction: float, minutes: int, at_end: bool, find: str = "") 
     text = Text(style=DIM)
     text.append(f"{percent}%")
     text.append(" · ")
-    text.append("finished" if at_end else f"{left} min left", style=Style(bold=True, dim=False))
-    text.append(f" of {minutes} min")
+    if at_end:
+        text.append("finished", style=Style(bold=True, dim=False))
+        text.append(f" · {minutes} min read")
+    else:
+        text.append(f"{left} min left", style=Style(bold=True, dim=False))
+        text.append(f" of {minutes} min")
     if find:
         text.append("   ")
         text.append(find, style=Style(color="yellow", dim=False))

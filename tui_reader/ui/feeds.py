@@ -1,0 +1,159 @@
+"""Feeds in the app: cached entries at start, background refresh, progress and the feeds view.
+
+The UI never waits on the network: a refresh is an async worker on the app's loop, with
+HTTP in httpx and parsing and saving in threads. The article being read is never
+reloaded by a refresh, so the view does not move.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.widgets import Static
+
+from tui_reader.core.feeds import FeedConfig, FeedOutcome, local_path, refresh_all
+from tui_reader.core.loader import parse_local_feed
+from tui_reader.core.fetch import Limits, make_client
+from tui_reader.core.store import StoreError
+from tui_reader.core.text import analyse, plain_text
+from tui_reader.ui.screens.feeds import FeedsScreen
+
+if TYPE_CHECKING:
+    from tui_reader.ui.app import ReaderApp
+
+
+class FeedsMixin:
+    """Feed behaviour of :class:`ReaderApp`, kept apart to keep app.py small."""
+
+    feeds: list[FeedConfig]
+    limits: Limits
+    refreshing: set[str]
+
+    @work(group="feeds-cache")
+    async def load_cached_feeds(self: ReaderApp, feeds: list[FeedConfig]) -> None:
+        """Show what the cache holds for these feeds: instant, and no network needed.
+
+        Local feed files are read again every time (they are on disk, and cheap); feed
+        URLs that were never fetched are fetched in the background.
+        """
+        if not feeds:
+            return
+        if self.store is None:
+            # No database: local feed files can still be read, into memory only.
+            for feed in feeds:
+                articles, error = await asyncio.to_thread(parse_local_feed, feed)
+                if error:
+                    self.notify(error, severity="error", markup=False)
+                self.add_articles(articles)
+            return
+        store = self.store
+        for feed in feeds:
+            try:
+                articles = await asyncio.to_thread(store.feed_articles, feed.url)
+            except StoreError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            if articles:
+                self.add_articles(articles)
+        stale = [f for f in feeds if local_path(f.url) or store.get_feed(f.url) is None]
+        if stale:
+            self.refresh_feeds(stale, quiet=True)
+
+    def action_refresh_all(self: ReaderApp) -> None:
+        if not self.feeds:
+            self.notify("No feeds are configured. Give a feed URL or file as a source.")
+            return
+        self.refresh_feeds(list(self.feeds))
+
+    def action_refresh_feed(self: ReaderApp) -> None:
+        article = self._target_article()
+        if article is None or article.kind != "feed":
+            self.notify("Highlight an article from a feed to refresh its feed (R: all feeds).")
+            return
+        feed = next((f for f in self.feeds if f.url == article.source), None)
+        self.refresh_feeds([feed or FeedConfig(article.source)])
+
+    @work(group="feeds")
+    async def refresh_feeds(self: ReaderApp, feeds: list[FeedConfig], quiet: bool = False) -> None:
+        """Refresh feeds in the background; the rest of the app keeps answering keys.
+
+        ``quiet`` (used at start-up for local feed files) shows failures but no progress.
+        """
+        if self.store is None:
+            self.notify("Feeds need the library database, which could not be opened.")
+            return
+        feeds = [feed for feed in feeds if feed.url not in self.refreshing]
+        if not feeds:
+            self.notify("Those feeds are being refreshed already.", timeout=3)
+            return
+        self.refreshing.update(feed.url for feed in feeds)
+        try:
+            await self._refresh(feeds, quiet)
+        finally:
+            self.refreshing.difference_update(feed.url for feed in feeds)
+
+    async def _refresh(self: ReaderApp, feeds: list[FeedConfig], quiet: bool) -> None:
+        store = self.store
+        assert store is not None
+        progress = self.query_one("#refresh-status", Static)
+        progress.set_class(not quiet, "-shown")
+        totals = {"new": 0, "failed": 0}
+
+        def on_progress(done: int, total: int, outcome: FeedOutcome) -> None:
+            totals["new"] += outcome.new_count
+            if outcome.status == "failed":
+                totals["failed"] += 1
+                self.notify(
+                    f"{outcome.title}: {outcome.message}", severity="error", markup=False, timeout=8
+                )
+            progress.update(Text(_progress_text(done, total, totals["new"], totals["failed"])))
+            if outcome.status == "updated":
+                self._show_feed(outcome.url)
+
+        progress.update(Text(_progress_text(0, len(feeds), 0, 0)))
+        async with make_client(self.limits) as client:
+            await refresh_all(
+                client, store, feeds, limits=self.limits, analyse=analyse, on_progress=on_progress
+            )
+        progress.update(Text(_progress_text(len(feeds), len(feeds), totals["new"], totals["failed"])))
+        self.set_timer(4, lambda: progress.remove_class("-shown"))
+
+    @work(group="feed-show")
+    async def _show_feed(self: ReaderApp, url: str) -> None:
+        """Put a refreshed feed's entries into the list and the search index."""
+        store = self.store
+        if store is None:
+            return
+        try:
+            articles = await asyncio.to_thread(store.feed_articles, url)
+            await asyncio.to_thread(
+                store.index_articles, [(a, plain_text(a.body or "")) for a in articles]
+            )
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.add_articles(articles)
+
+    def action_feeds(self: ReaderApp) -> None:
+        if self.store is None:
+            self.notify("The feeds view needs the library database, which is not open.")
+            return
+        try:
+            records = self.store.feeds()
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        configured = {feed.url for feed in self.feeds}
+        self.push_screen(FeedsScreen([r for r in records if r.url in configured] or records))
+
+
+def _progress_text(done: int, total: int, new: int, failed: int) -> str:
+    text = f"Feeds {done}/{total} · {new} new"
+    if failed:
+        text += f" · {failed} failed"
+    if done < total:
+        text = "Refreshing… " + text
+    return text

@@ -1,0 +1,53 @@
+"""The feeds view: every feed with its last update, entry count and last error."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Label
+
+from tui_reader.core.store import FeedRecord
+from tui_reader.ui.bindings import PICKER_BINDINGS
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else "never"
+
+
+class FeedTable(DataTable):
+    BINDINGS = PICKER_BINDINGS
+
+
+class FeedsScreen(ModalScreen[None]):
+    """A table of feeds. Cells are Rich Text, so nothing a feed says is read as markup."""
+
+    BINDINGS = [Binding("escape,q,F", "dismiss(None)", "Close", id="feeds_close")]
+
+    def __init__(self, records: list[FeedRecord]) -> None:
+        super().__init__()
+        self.records = records
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="feeds-box"):
+            yield Label(f"Feeds ({len(self.records)}) — Esc closes", id="picker-title")
+            yield FeedTable(id="feeds-table", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(FeedTable)
+        table.add_columns("Feed", "Last update", "Checked", "Entries", "Last error")
+        for record in self.records:
+            error = Text(record.last_error or "—", style=Style(color="red") if record.last_error else "")
+            table.add_row(
+                Text(record.title or record.url),
+                Text(_when(record.last_updated)),
+                Text(_when(record.last_checked)),
+                Text(str(record.entry_count), justify="right"),
+                error,
+            )
+        table.focus()
