@@ -102,14 +102,18 @@ def _toml_list(values: list[str] | tuple[str, ...]) -> str:
     return "[" + ", ".join(_toml_string(v) for v in values) + "]"
 
 
-def save_config(config: Config, path: Path) -> None:
-    """Write the config atomically: a temporary file in the same folder, then a rename."""
-    lines = [f"sources = {_toml_list(config.sources)}", f"wpm = {config.wpm}", ""]
-    if config.keys:
-        lines.append("[keys]")
-        lines += [f"{_toml_string(k)} = {_toml_string(v)}" for k, v in config.keys.items()]
-        lines.append("")
-    for feed in config.feeds:
+def append_feeds(path: Path, feeds: list[FeedConfig]) -> None:
+    """Add ``[[feeds]]`` tables to the end of the config file, keeping everything in it.
+
+    The file is replaced atomically (a temporary file in the same folder, then a rename),
+    so a crash leaves either the old file or the new one, never half of one.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    lines = [text.rstrip("\n"), ""] if text.strip() else []
+    for feed in feeds:
         lines.append("[[feeds]]")
         lines.append(f"url = {_toml_string(feed.url)}")
         if feed.title:
@@ -117,10 +121,12 @@ def save_config(config: Config, path: Path) -> None:
         if feed.tags:
             lines.append(f"tags = {_toml_list(feed.tags)}")
         lines.append("")
+    new_text = "\n".join(lines)
+    tomllib.loads(new_text)  # never write a file we could not read back
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")
     with open(temporary, "w", encoding="utf-8") as handle:
-        handle.write("\n".join(lines))
+        handle.write(new_text)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temporary, path)

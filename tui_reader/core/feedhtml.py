@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
-from markdownify import ATX, MarkdownConverter, chomp
+from markdownify import ATX, MarkdownConverter
 
 from tui_reader.core.sanitize import clean_line, clean_text, safe_url
 
@@ -46,6 +46,13 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 _LINE_START = re.compile(r"^(\s*\d*)([-+=]|(?<=\d)[.)])", re.MULTILINE)
 _SPACES = re.compile(r"[ \t\f\v]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def _chomp(text: str) -> tuple[str, str, str]:
+    """Outer spaces kept outside the link brackets, as markdownify does."""
+    prefix = " " if text.startswith(" ") else ""
+    suffix = " " if text.endswith(" ") else ""
+    return prefix, suffix, text.strip()
 
 
 def markdown_url(url: str) -> str:
@@ -72,7 +79,10 @@ def resolve_url(raw: object, base: str, schemes: frozenset[str] | None = None) -
     return markdown_url(url) if url else None
 
 
-class FeedMarkdownConverter(MarkdownConverter):  # type: ignore[misc]
+_Converter: Any = MarkdownConverter  # its stub omits the per-tag methods we override
+
+
+class FeedMarkdownConverter(_Converter):  # type: ignore[misc]
     """markdownify with tui-reader's link, image and dropped-tag policy."""
 
     def __init__(self, base: str = "", **options: Any) -> None:
@@ -100,7 +110,7 @@ class FeedMarkdownConverter(MarkdownConverter):  # type: ignore[misc]
     def convert_a(self, el: Any, text: str, parent_tags: Any) -> str:
         if "_noformat" in parent_tags or "a" in parent_tags:
             return text
-        prefix, suffix, text = chomp(text)
+        prefix, suffix, text = _chomp(text)
         if not text:
             return ""
         href = resolve_url(el.get("href"), self.base)

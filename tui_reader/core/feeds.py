@@ -26,6 +26,7 @@ import json
 import os
 import re
 import stat
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -218,7 +219,9 @@ def _read_xml_feed(
     feed = result.get("feed") or {}
     title = _detail_text(feed.get("title"), feed.get("title_detail"))
     if len(raw_entries) > MAX_ENTRIES:
-        warnings.append(f"the feed has {len(raw_entries):,} entries; read the first {MAX_ENTRIES:,}")
+        warnings.append(
+            f"the feed has {len(raw_entries):,} entries; read the first {MAX_ENTRIES:,}"
+        )
         raw_entries = raw_entries[:MAX_ENTRIES]
     return title, [_from_feedparser(e) for e in raw_entries]
 
@@ -339,12 +342,12 @@ def _plausible(value: datetime) -> datetime | None:
 
 
 def _struct_date(value: object) -> datetime | None:
-    if value is None:
+    if not isinstance(value, (tuple, time.struct_time)) or len(value) < 6:
         return None
     try:
-        fields = [int(x) for x in tuple(value)[:6]]  # type: ignore[arg-type]
-        fields[5] = min(fields[5], 59)  # leap seconds
-        return _plausible(datetime(*fields, tzinfo=UTC))  # type: ignore[misc]
+        year, month, day, hour, minute, second = (int(x) for x in value[:6])
+        second = min(second, 59)  # leap seconds
+        return _plausible(datetime(year, month, day, hour, minute, second, tzinfo=UTC))
     except (TypeError, ValueError, OverflowError):
         return None
 
@@ -402,8 +405,9 @@ class _ArticleBuilder:
             if article is not None:
                 articles.append(article)
         if self.duplicates:
-            self.warnings.append(f"{_count(self.duplicates, 'entry', 'entries')} repeated an id;"
-                                 " kept the first")
+            self.warnings.append(
+                f"{_count(self.duplicates, 'entry', 'entries')} repeated an id; kept the first"
+            )
         if self.skipped:
             shown = "; ".join(self.skipped[:MAX_WARNINGS])
             bad = _count(len(self.skipped), "bad entry", "bad entries")
@@ -616,8 +620,9 @@ async def refresh_all(
                 outcome = await refresh_feed(client, store, feed, limits=limits, analyse=analyse)
             except Exception as exc:  # a bug in one feed's refresh must not stop the others
                 message = f"refresh failed: {clean_error(exc)}"
-                outcome = FeedOutcome(feed.url, clean_line(feed.title or feed.url), "failed",
-                                      message=message)
+                outcome = FeedOutcome(
+                    feed.url, clean_line(feed.title or feed.url), "failed", message=message
+                )
         done += 1
         if on_progress is not None:
             on_progress(done, len(unique), outcome)

@@ -219,11 +219,11 @@ async def _fetch(
 
 
 def _redirect_target(response: httpx.Response) -> str:
-    location = response.headers.get("location", "").strip()
+    location: str = response.headers.get("location", "").strip()
     if not location:
         raise FetchError(f"HTTP {response.status_code} redirect without a Location")
     try:
-        target = urljoin(str(response.url), location)
+        target: str = urljoin(str(response.url), location)
     except ValueError:
         raise FetchError("redirect to an invalid URL") from None
     _check_scheme(target, "redirect to unsupported scheme")

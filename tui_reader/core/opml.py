@@ -66,9 +66,9 @@ def read_opml(data: bytes) -> OpmlImport:
         raise OpmlError("OPML refused: declares a DTD or XML entities")
     reader = _OutlineReader()
     parser = expat.ParserCreate()
-    parser.StartDoctypeDeclHandler = reader.refuse
-    parser.EntityDeclHandler = reader.refuse
-    parser.ExternalEntityRefHandler = reader.refuse
+    parser.StartDoctypeDeclHandler = reader.refuse_doctype
+    parser.EntityDeclHandler = reader.refuse_entity
+    parser.ExternalEntityRefHandler = reader.refuse_external
     parser.StartElementHandler = reader.start
     parser.EndElementHandler = reader.end
     try:
@@ -95,7 +95,14 @@ class _OutlineReader:
         self.folders: list[str | None] = []  # one per open outline; None if not a folder
         self.count = 0
 
-    def refuse(self, *args: Any) -> None:
+    # expat calls these before any declaration takes effect; raising stops the parse.
+    def refuse_doctype(self, *args: Any) -> None:
+        raise _Refused
+
+    def refuse_entity(self, *args: Any) -> None:
+        raise _Refused
+
+    def refuse_external(self, *args: Any) -> int:
         raise _Refused
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
