@@ -63,8 +63,16 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    command = argv[0] if argv and argv[0] in COMMANDS else None
-    args = build_parser(command).parse_args(argv[1:] if command else argv)
+    # The command may follow global options: `tui-reader --wpm 100 list SOURCE`.
+    position = next((i for i, a in enumerate(argv) if not a.startswith("-")), None)
+    if position is not None and position > 0 and argv[position - 1] == "--wpm":
+        position = next(
+            (i for i, a in enumerate(argv) if i > position and not a.startswith("-")), None
+        )
+    command = argv[position] if position is not None and argv[position] in COMMANDS else None
+    if command is not None:
+        argv = argv[:position] + argv[position + 1 :]
+    args = build_parser(command).parse_args(argv)
     from tui_reader import commands
 
     try:

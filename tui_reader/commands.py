@@ -90,13 +90,14 @@ def open_reader(sources: list[str], feeds: list[FeedConfig], config: Config, wpm
     if problem:
         messages.append(f"{problem} Reading state will not be saved in this session.")
     try:
-        ReaderApp(
+        app = ReaderApp(
             sources, wpm=wpm, keymap=config.keys, messages=messages, store=store, feeds=feeds
-        ).run()
+        )
+        app.run()
     finally:
         if store is not None:
             store.close()
-    return 0
+    return app.return_code or 0
 
 
 def list_command(sources: list[str], feeds: list[FeedConfig], args: argparse.Namespace, wpm: int) -> int:

@@ -21,7 +21,7 @@ from markdown_it.common.utils import normalizeReference
 from markdown_it.token import Token
 
 from tui_reader.core.article import Heading
-from tui_reader.core.text import _FENCE, _LIST_MARK, scan_headings, strip_shortcodes
+from tui_reader.core.text import _FENCE, _LIST_MARK, find_headings, strip_shortcodes
 
 SECTION_SOFT_LIMIT = 8_000  # characters; longer sections are cut at a safe blank line
 _REFERENCE = re.compile(r"^ {0,3}\[([^\]]+)\]:[ \t]*<?([^\s>]+)>?", re.M)
@@ -37,12 +37,11 @@ def markdown_parser() -> MarkdownIt:
 
 @dataclass(slots=True)
 class Section:
-    """A run of lines of the body; starts at a heading when ``heading`` is set."""
+    """A run of whole lines of the body; starts at a heading when ``heading`` is set."""
 
-    start: int  # first line
-    end: int  # one past the last line
     offset: int  # character offset of the first line in the body
     length: int  # characters
+    lines: int  # number of lines
     heading: int | None = None  # index into Document.headings
 
 
@@ -51,7 +50,6 @@ class Document:
     """A Markdown body cut into sections, with its headings and link references."""
 
     body: str
-    lines: list[str] = field(init=False)
     headings: list[Heading] = field(init=False)
     sections: list[Section] = field(init=False)
     heading_sections: list[int] = field(init=False)  # heading index -> section index
@@ -61,11 +59,10 @@ class Document:
 
     def __post_init__(self) -> None:
         self.body = strip_shortcodes(self.body)
-        self.lines = self.body.split("\n")
-        found = scan_headings(self.body)
+        found = find_headings(self.body)
         self.headings = [heading for _, heading in found]
         self.references = self._collect_references()
-        self._cut_sections([line for line, _ in found])
+        self._cut_sections([offset for offset, _ in found])
         self._section_starts = [section.offset for section in self.sections]
 
     # -- building -------------------------------------------------------------------
@@ -78,64 +75,63 @@ class Document:
             references.setdefault(key, {"href": href, "title": ""})
         return references
 
-    def _cut_sections(self, heading_lines: list[int]) -> None:
-        starts = [0, *heading_lines]
-        heading_at = {line: index for index, line in enumerate(heading_lines)}
-        offsets = [0] * (len(self.lines) + 1)
-        total = 0
-        for index, line in enumerate(self.lines):
-            offsets[index] = total
-            total += len(line) + 1
-        offsets[len(self.lines)] = total
+    def _cut_sections(self, heading_offsets: list[int]) -> None:
+        body = self.body
+        heading_at = {offset: index for index, offset in enumerate(heading_offsets)}
+        bounds = sorted({0, *heading_offsets}) + [len(body)]
         self.sections = []
         self.heading_sections = []
-        bounds = sorted(set(starts)) + [len(self.lines)]
         for start, end in zip(bounds, bounds[1:], strict=False):
             if start >= end:
                 continue
             heading = heading_at.get(start)
             if heading is not None:
                 self.heading_sections.append(len(self.sections))
-            for piece_start, piece_end in self._split_long(start, end, offsets):
+            for piece_start, piece_end in self._split_long(start, end):
                 self.sections.append(
                     Section(
                         piece_start,
-                        piece_end,
-                        offsets[piece_start],
-                        offsets[piece_end] - offsets[piece_start],
+                        piece_end - piece_start,
+                        body.count("\n", piece_start, piece_end) + 1,
                         heading if piece_start == start else None,
                     )
                 )
         if not self.sections:
-            self.sections.append(Section(0, len(self.lines), 0, len(self.body)))
+            self.sections.append(Section(0, len(body), 1))
 
-    def _split_long(self, start: int, end: int, offsets: list[int]) -> list[tuple[int, int]]:
-        """Cut a long run of lines at blank lines that cannot be inside a block."""
-        if offsets[end] - offsets[start] <= SECTION_SOFT_LIMIT:
+    def _split_long(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Cut a long run of text at blank lines that cannot be inside a block."""
+        if end - start <= SECTION_SOFT_LIMIT:
             return [(start, end)]
         pieces: list[tuple[int, int]] = []
         piece_start = start
         fence: str | None = None
-        for index in range(start, end):
-            line = self.lines[index]
+        previous_blank = False
+        position = start
+        for line in self.body[start:end].split("\n"):
+            here = position
+            position += len(line) + 1
             if fence is not None:
                 if line.strip().startswith(fence):
                     fence = None
+                previous_blank = False
                 continue
             opening = _FENCE.match(line)
             if opening:
                 fence = opening.group(1)
+                previous_blank = False
                 continue
+            blank = not line.strip()
             if (
-                offsets[index] - offsets[piece_start] >= SECTION_SOFT_LIMIT
-                and index > piece_start
-                and not self.lines[index - 1].strip()
-                and line.strip()
+                here - piece_start >= SECTION_SOFT_LIMIT
+                and previous_blank
+                and not blank
                 and not line.startswith((" ", "\t", ">", "|"))
                 and not _LIST_MARK.match(line)
             ):
-                pieces.append((piece_start, index))
-                piece_start = index
+                pieces.append((piece_start, here))
+                piece_start = here
+            previous_blank = blank
         pieces.append((piece_start, end))
         return pieces
 

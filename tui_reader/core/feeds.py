@@ -206,16 +206,14 @@ def _read_xml_feed(
         raise FeedError("feed refused: declares XML entities")
     result = feedparser.parse(io.BytesIO(body), response_headers=response_headers)
     raw_entries = result.get("entries") or []
-    if not raw_entries:
-        if result.get("bozo"):
-            raise FeedError("not a feed")
-        if not result.get("version"):
-            raise FeedError("not a feed")
-    elif result.get("bozo"):
-        problem = result.get("bozo_exception")
-        # A feed served as text/html is common and harmless; a broken one is worth a word.
-        if not isinstance(problem, feedparser.NonXMLContentType):
-            warnings.append(f"the feed is malformed: {clean_error(problem or 'malformed')}")
+    problem = result.get("bozo_exception") if result.get("bozo") else None
+    # A feed served as text/html is common and harmless; a broken one is worth a word.
+    if isinstance(problem, feedparser.NonXMLContentType):
+        problem = None
+    if not raw_entries and (problem is not None or not result.get("version")):
+        raise FeedError("not a feed")  # bozo with no entries, HTML, an empty 200...
+    if problem is not None:
+        warnings.append(f"the feed is malformed: {clean_error(problem)}")
     feed = result.get("feed") or {}
     title = _detail_text(feed.get("title"), feed.get("title_detail"))
     if len(raw_entries) > MAX_ENTRIES:
@@ -462,19 +460,22 @@ class _ArticleBuilder:
 
     def _entry_id(self, entry: _Entry, body: str) -> str:
         for candidate in (entry.id, entry.link):
-            value = clean_line(candidate, MAX_ID * 2) if candidate else ""
+            if candidate and len(candidate) > MAX_ID:
+                return _sha1(candidate)  # a long id stays unique, and keys stay short
+            value = clean_line(candidate, MAX_ID) if candidate else ""
             if value:
-                if len(value) > MAX_ID:
-                    return "sha1:" + hashlib.sha1(value.encode("utf-8", "replace")).hexdigest()
                 return value
-        digest = hashlib.sha1(f"{entry.title}\n{body}".encode("utf-8", "replace"))
-        return "sha1:" + digest.hexdigest()
+        return _sha1(f"{entry.title}\n{body}")
 
     def _summary(self, entry: _Entry, body_kind: str, body_value: str) -> str:
         kind, value = entry.summary or (body_kind, body_value)
         value = value[: SUMMARY_LIMIT * 40]
         text = html_to_text(value) if _is_html(kind) else value
         return clean_line(text, SUMMARY_LIMIT)
+
+
+def _sha1(text: str) -> str:
+    return "sha1:" + hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -494,6 +495,15 @@ def _fullest(entry: _Entry) -> tuple[str, str]:
 # --------------------------------------------------------------------------- refresh
 
 
+@dataclass(frozen=True, slots=True)
+class _Download:
+    body: bytes
+    headers: dict[str, str]
+    final_url: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
 async def refresh_feed(
     client: httpx.AsyncClient,
     store: Store,
@@ -505,48 +515,36 @@ async def refresh_feed(
     """Fetch, parse and save one feed. Never raises for a feed problem: returns ``failed``."""
     limits = limits or Limits()
     url = feed.url
-    record = store.get_feed(url)
-    local = local_path(url)
-    if local is None and urlsplit(url).scheme.lower() not in HTTP_ONLY:
-        return _failed(store, feed, record, "unsupported scheme (only http, https or a file)")
-    if local is not None:
+    try:
+        record = store.get_feed(url)
+    except Exception as exc:  # StoreError: the library is unusable, not this feed
+        message = f"could not read the library: {clean_error(exc)}"
+        return FeedOutcome(url, clean_line(feed.title or url), "failed", message=message)
+    try:
+        download = await _download(client, feed, record, limits)
+    except FetchError as exc:
+        return _failed(store, feed, record, exc.message, exc.retry_after)
+    except FeedError as exc:
+        return _failed(store, feed, record, exc.message)
+    if download is None:  # 304 Not Modified
+        if record is None or (record.entry_count == 0 and record.last_updated is None):
+            return _failed(store, feed, record, "server said not modified, but nothing is cached")
         try:
-            body = await asyncio.to_thread(read_local_feed, local, limits.max_bytes)
-        except FeedError as exc:
-            return _failed(store, feed, record, exc.message)
-        headers = {"content-type": "application/xml"}  # a file has no headers; assume XML
-        final_url = url
-        etag = last_modified = None
-    else:
-        try:
-            result = await fetch(
-                client,
-                url,
-                etag=record.etag if record else None,
-                last_modified=record.last_modified if record else None,
-                limits=limits,
-            )
-        except FetchError as exc:
-            return _failed(store, feed, record, exc.message, exc.retry_after)
-        if result.status == "not_modified":
-            if record is None or (record.entry_count == 0 and record.last_updated is None):
-                message = "server said not modified, but nothing is cached"
-                return _failed(store, feed, record, message)
             store.mark_not_modified(url)
-            title = feed.title or record.title or url
-            return FeedOutcome(url, clean_line(title), "not_modified", 0, record.entry_count)
-        body, headers, final_url = result.body, result.headers, result.final_url
-        etag, last_modified = result.etag, result.last_modified
+        except Exception as exc:
+            return _failed(store, feed, record, f"could not save: {clean_error(exc)}")
+        title = clean_line(feed.title or record.title or url)
+        return FeedOutcome(url, title, "not_modified", 0, record.entry_count)
     try:
         parsed = await asyncio.to_thread(
             parse_feed,
-            body,
+            download.body,
             url=url,
-            headers=headers,
+            headers=download.headers,
             feed_tags=feed.tags,
             source=url,
             analyse=analyse,
-            final_url=final_url,
+            final_url=download.final_url,
         )
     except FeedError as exc:
         return _failed(store, feed, record, exc.message)
@@ -560,8 +558,8 @@ async def refresh_feed(
             url,
             title=parsed.title or title,
             articles=parsed.articles,
-            etag=etag,
-            last_modified=last_modified,
+            etag=download.etag,
+            last_modified=download.last_modified,
             tags=feed.tags,
         )
         saved = store.get_feed(url)
@@ -570,6 +568,31 @@ async def refresh_feed(
     total = saved.entry_count if saved else len(parsed.articles)
     message = "; ".join(parsed.warnings[:2])
     return FeedOutcome(url, title or clean_line(url), "updated", new_count, total, message)
+
+
+async def _download(
+    client: httpx.AsyncClient, feed: FeedConfig, record: Any, limits: Limits
+) -> _Download | None:
+    """The feed's bytes from the network or a local file; None for "not modified"."""
+    local = local_path(feed.url)
+    if local is not None:
+        body = await asyncio.to_thread(read_local_feed, local, limits.max_bytes)
+        # A file has no headers: say XML so feedparser uses the document's own encoding.
+        return _Download(body, {"content-type": "application/xml"}, feed.url)
+    if urlsplit(feed.url).scheme.lower() not in HTTP_ONLY:
+        raise FeedError("unsupported scheme (only http, https or a file)")
+    result = await fetch(
+        client,
+        feed.url,
+        etag=record.etag if record else None,
+        last_modified=record.last_modified if record else None,
+        limits=limits,
+    )
+    if result.status == "not_modified":
+        return None
+    return _Download(
+        result.body, result.headers, result.final_url, result.etag, result.last_modified
+    )
 
 
 def _failed(

@@ -14,8 +14,7 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Footer, Input, Static
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
@@ -30,24 +29,19 @@ from tui_reader.core.loader import LoadedBody, discover_feeds, load_body, scan_s
 from tui_reader.core.sanitize import clean_error
 from tui_reader.core.state import READ_AT_END, ReadingState
 from tui_reader.core.store import Store, StoreError
-from tui_reader.ui.bindings import APP_BINDINGS, TOC_BINDINGS
+from tui_reader.ui.bindings import APP_BINDINGS
 from tui_reader.ui.feeds import FeedsMixin
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.pickers import ConfirmOpen, LinkPicker, TagPicker
 from tui_reader.ui.texts import article_header, filter_bar, reading_status
 from tui_reader.ui.widgets.article_list import ArticleList
 from tui_reader.ui.widgets.document_view import DocumentView
+from tui_reader.ui.widgets.toc import TocList
 
 NARROW = 100  # below this width the panes take turns instead of sharing the screen
 READ_AFTER_SECONDS = 3.0  # an article open this long counts as read
 UNREAD_STYLE = Style(bold=True)
 READ_STYLE = Style(dim=True)
-
-
-class TocList(OptionList):
-    """The table of contents."""
-
-    BINDINGS = TOC_BINDINGS
 
 
 class ReaderApp(FeedsMixin, App[None]):
@@ -207,7 +201,7 @@ class ReaderApp(FeedsMixin, App[None]):
         )
         field.add_class("-shown")
         field.value = self._search_text if search else self.filter.text
-        field.focus()
+        self.screen.set_focus(field)
 
     @property
     def _search_text(self) -> str:
@@ -435,22 +429,12 @@ class ReaderApp(FeedsMixin, App[None]):
         self.open_article(article, position=place.fraction)
 
     def _fill_toc(self, document: Document) -> None:
-        toc = self.query_one(TocList)
-        toc.clear_options()
-        options = []
-        for number, heading in enumerate(document.headings):
-            label = Text(
-                "  " * (heading.level - 1) + (heading.text or "(untitled)"),
-                no_wrap=True,
-                overflow="ellipsis",
-            )
-            options.append(Option(label, id=str(number)))
-        toc.add_options(options)
-        self.query_one("#reader-body").set_class(bool(options), "-has-toc")
+        self.query_one(TocList).set_headings(document.headings)
+        self.query_one("#reader-body").set_class(bool(document.headings), "-has-toc")
 
-    @on(OptionList.OptionSelected, "#toc")
-    def _toc_chosen(self, event: OptionList.OptionSelected) -> None:
-        self.query_one(DocumentView).goto_heading(int(event.option.id or 0))
+    @on(TocList.Chosen, "#toc")
+    def _toc_chosen(self, event: TocList.Chosen) -> None:
+        self.query_one(DocumentView).goto_heading(event.index)
         self.query_one(DocumentView).focus()
 
     @on(DocumentView.AnchorMissing)
@@ -464,9 +448,8 @@ class ReaderApp(FeedsMixin, App[None]):
             if event.at_end and event.fraction > 0 and not self.state.is_read(self.article.key):
                 self.state.set_read(self.article.key, True)  # scrolled through
                 self.query_one(ArticleList).refresh_rows()
-        toc = self.query_one(TocList)
-        if event.heading is not None and toc.highlighted != event.heading:
-            toc.highlighted = event.heading
+        if event.heading is not None:
+            self.query_one(TocList).move_cursor(event.heading)
         self._update_status()
 
     def _update_status(self) -> None:
@@ -491,7 +474,7 @@ class ReaderApp(FeedsMixin, App[None]):
         field = self.query_one("#find-input", Input)
         field.add_class("-shown")
         field.value = self.query_one(DocumentView).find_text
-        field.focus()
+        self.screen.set_focus(field)
 
     @on(Input.Changed, "#find-input")
     def _find_changed(self, event: Input.Changed) -> None:

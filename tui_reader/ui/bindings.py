@@ -64,10 +64,13 @@ DOCUMENT_BINDINGS: list[Binding] = [
 ]
 
 TOC_BINDINGS: list[Binding] = [
-    Binding("j", "cursor_down", "Down", id="toc_down", show=False),
-    Binding("k", "cursor_up", "Up", id="toc_up", show=False),
-    Binding("g", "first", "Top", id="toc_top", show=False),
-    Binding("G", "last", "Bottom", id="toc_bottom", show=False),
+    Binding("j,down", "cursor_down", "Down", id="toc_down", show=False),
+    Binding("k,up", "cursor_up", "Up", id="toc_up", show=False),
+    Binding("g,home", "first", "Top", id="toc_top", show=False),
+    Binding("G,end", "last", "Bottom", id="toc_bottom", show=False),
+    Binding("pagedown", "page_down", "Page down", id="toc_page_down", show=False),
+    Binding("pageup", "page_up", "Page up", id="toc_page_up", show=False),
+    Binding("enter", "select", "Jump", id="toc_jump"),
 ]
 
 PICKER_BINDINGS: list[Binding] = [

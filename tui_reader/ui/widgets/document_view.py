@@ -35,7 +35,7 @@ class DocumentView(ScrollView, can_focus=True):
 
     BINDINGS = DOCUMENT_BINDINGS
     DEFAULT_CSS = """
-    DocumentView { height: 1fr; }
+    DocumentView { height: 1fr; overflow-x: hidden; scrollbar-gutter: stable; }
     """
 
     class Moved(Message):
@@ -135,7 +135,7 @@ class DocumentView(ScrollView, can_focus=True):
         self._width = self.text_width
         width = self._width
         self._heights = [
-            max(1, (s.end - s.start) + s.length // width) for s in document.sections
+            max(1, s.lines + s.length // width) for s in document.sections
         ]
         self._exact = [False] * len(self._heights)
         self._lines.clear()

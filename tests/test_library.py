@@ -1,0 +1,273 @@
+"""The in-memory library: tag filters, text filter, tag counts and sort orders."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from tui_reader.core.article import Article
+from tui_reader.core.library import Filter, Library, sort_articles
+
+
+def article(
+    key: str,
+    title: str = "",
+    *,
+    tags: tuple[str, ...] = (),
+    author: str = "",
+    summary: str = "",
+    date: datetime | None = None,
+    words: int = 100,
+    cjk: bool = False,
+) -> Article:
+    return Article(
+        key=key,
+        title=title or key,
+        tags=tags,
+        author=author,
+        summary=summary,
+        date=date,
+        words=words,
+        cjk=cjk,
+    )
+
+
+def day(n: int) -> datetime:
+    return datetime(2024, 1, 1, tzinfo=UTC) + timedelta(days=n)
+
+
+def keys(articles: list[Article]) -> list[str]:
+    return [a.key for a in articles]
+
+
+@pytest.fixture
+def library() -> Library:
+    lib = Library()
+    lib.add(
+        [
+            article("kyoto", "Slow Mornings in Kyoto", tags=("travel", "Japan"), date=day(3)),
+            article("ramen", "Weeknight Ramen", tags=("cooking", "japan"), date=day(5)),
+            article("miso", "Miso Soup", tags=("cooking", "JAPAN", "quick"), date=day(1)),
+            article("train", "The Night Train", tags=("travel",), date=day(4)),
+            article("rust", "Rust Tools", tags=("rust", "tools"), author="Priya Raman"),
+            article(
+                "feeds",
+                "Feeds Without Algorithms",
+                tags=("feeds",),
+                summary="Why a plain reader beats a timeline.",
+                date=day(2),
+            ),
+        ]
+    )
+    return lib
+
+
+# --- tags ---------------------------------------------------------------------------------
+
+
+def test_tag_filter_keeps_only_tagged_articles(library: Library) -> None:
+    chosen = library.select(Filter(tags=frozenset({"travel"})))
+    assert sorted(keys(chosen)) == ["kyoto", "train"]
+
+
+def test_tag_filter_ignores_the_case_of_tags(library: Library) -> None:
+    # "Japan", "japan" and "JAPAN" are one tag.
+    chosen = library.select(Filter(tags=frozenset({"japan"})))
+    assert sorted(keys(chosen)) == ["kyoto", "miso", "ramen"]
+
+
+def test_several_tags_keep_articles_with_all_of_them(library: Library) -> None:
+    both = library.select(Filter(tags=frozenset({"japan", "cooking"})))
+    assert sorted(keys(both)) == ["miso", "ramen"]
+    three = library.select(Filter(tags=frozenset({"japan", "cooking", "quick"})))
+    assert keys(three) == ["miso"]
+    none = library.select(Filter(tags=frozenset({"travel", "rust"})))
+    assert none == []
+
+
+def test_tag_counts_merge_case_and_keep_the_first_spelling(library: Library) -> None:
+    counts = {tag: n for tag, n, _ in library.tag_counts()}
+    assert counts["Japan"] == 3  # first seen as "Japan" (kyoto was added first)
+    assert "japan" not in counts and "JAPAN" not in counts
+    assert counts["travel"] == 2
+    assert counts["cooking"] == 2
+
+
+def test_tag_counts_list_most_used_first_then_by_name(library: Library) -> None:
+    order = [tag for tag, _, _ in library.tag_counts()]
+    assert order == ["Japan", "cooking", "travel", "feeds", "quick", "rust", "tools"]
+
+
+def test_tag_counts_report_unread_articles_per_tag(library: Library) -> None:
+    read = {"kyoto", "train"}
+    counts = {t: (n, u) for t, n, u in library.tag_counts(unread=lambda a: a.key not in read)}
+    assert counts["travel"] == (2, 0)
+    assert counts["Japan"] == (3, 2)
+
+
+# --- text filter --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("kyoto", ["kyoto"]),  # title
+        ("NIGHT train", ["train"]),  # title, any case, every word must match
+        ("priya", ["rust"]),  # author
+        ("timeline", ["feeds"]),  # summary
+        ("cooking", ["miso", "ramen"]),  # tag
+        ("japan travel", ["kyoto"]),  # tag + tag, both needed
+        ("ramen tools", []),
+        ("", ["feeds", "kyoto", "miso", "ramen", "rust", "train"]),
+    ],
+)
+def test_text_filter_matches_title_tags_author_and_summary(
+    library: Library, text: str, expected: list[str]
+) -> None:
+    assert sorted(keys(library.select(Filter(text=text)))) == expected
+
+
+def test_text_and_tag_filters_combine(library: Library) -> None:
+    chosen = library.select(Filter(tags=frozenset({"japan"}), text="soup"))
+    assert keys(chosen) == ["miso"]
+
+
+def test_max_minutes_filter_uses_read_time() -> None:
+    lib = Library()
+    lib.add([article("short", words=212), article("edge", words=424), article("long", words=425)])
+    # 212 -> 1 min, 424 -> 2 min, 425 -> 3 min
+    assert sorted(keys(lib.select(Filter(max_minutes=2)))) == ["edge", "short"]
+
+
+def test_adding_an_article_again_replaces_it(library: Library) -> None:
+    library.add([article("kyoto", "Kyoto, Revised", tags=("travel",), date=day(3))])
+    assert len(library) == 6
+    assert library.get("kyoto").title == "Kyoto, Revised"
+    assert sorted(keys(library.select(Filter(tags=frozenset({"japan"}))))) == ["miso", "ramen"]
+
+
+# --- sorting ------------------------------------------------------------------------------
+
+
+def test_sort_by_date_is_newest_first_with_unknown_dates_last(library: Library) -> None:
+    assert keys(library.select(Filter(), "date")) == [
+        "ramen",  # day 5
+        "train",  # day 4
+        "kyoto",  # day 3
+        "feeds",  # day 2
+        "miso",  # day 1
+        "rust",  # no date
+    ]
+
+
+def test_sort_by_date_compares_instants_across_time_zones() -> None:
+    tokyo = timezone(timedelta(hours=9))
+    # 08:00 in Tokyo is 23:00 UTC the day before: earlier than 06:00 UTC the same date.
+    early = article("tokyo", date=datetime(2024, 5, 2, 8, 0, tzinfo=tokyo))
+    late = article("london", date=datetime(2024, 5, 2, 6, 0, tzinfo=UTC))
+    assert keys(sort_articles([early, late], "date")) == ["london", "tokyo"]
+
+
+def test_sort_by_title_ignores_case(library: Library) -> None:
+    assert keys(library.select(Filter(), "title")) == [
+        "feeds",  # Feeds Without Algorithms
+        "miso",  # Miso Soup
+        "rust",  # Rust Tools
+        "kyoto",  # Slow Mornings in Kyoto
+        "train",  # The Night Train
+        "ramen",  # Weeknight Ramen
+    ]
+    lower = article("a", "apple")
+    upper = article("b", "Banana")
+    assert keys(sort_articles([upper, lower], "title")) == ["a", "b"]
+
+
+def test_sort_by_read_time_is_shortest_first() -> None:
+    items = [
+        article("ten", "Ten", words=2_120),  # 10 min
+        article("one", "One", words=5),  # 1 min
+        article("three", "Three", words=425),  # 3 min
+        article("cjk", "CJK", words=1_000, cjk=True),  # 1000 / 500 = 2 min
+    ]
+    assert keys(sort_articles(items, "time")) == ["one", "cjk", "three", "ten"]
+
+
+def test_sort_by_read_time_follows_the_reading_speed() -> None:
+    # At 212 wpm: a = 600 words -> 3 min, b = 2 min CJK (1000 chars).
+    # At 600 wpm: a -> 1 min, b stays 2 min.
+    a = article("a", "A", words=600)
+    b = article("b", "B", words=1_000, cjk=True)
+    assert keys(sort_articles([a, b], "time", wpm=212)) == ["b", "a"]
+    assert keys(sort_articles([a, b], "time", wpm=600)) == ["a", "b"]
+
+
+# --- a large library ----------------------------------------------------------------------
+
+TAG_POOL = ["Python", "rust", "Travel", "japan", "cooking", "feeds", "tools", "Terminal"]
+WORDS = ["river", "lantern", "harbour", "orchard", "quarry", "meadow", "signal", "ember"]
+
+
+def generate(count: int, seed: int = 7) -> list[Article]:
+    rng = random.Random(seed)
+    items = []
+    for n in range(count):
+        tags = tuple(
+            tag.upper() if rng.random() < 0.1 else tag
+            for tag in rng.sample(TAG_POOL, rng.randint(0, 4))
+        )
+        items.append(
+            article(
+                f"k{n}",
+                f"{rng.choice(WORDS).title()} {rng.choice(WORDS)} {n}",
+                tags=tags,
+                author=rng.choice(["Hana Sato", "Priya Raman", "Jonah Wells"]),
+                summary=" ".join(rng.sample(WORDS, 3)),
+                date=day(rng.randint(0, 900)) if rng.random() < 0.9 else None,
+                words=rng.randint(0, 5_000),
+            )
+        )
+    return items
+
+
+def test_filter_on_10000_articles_returns_exactly_the_matching_set() -> None:
+    items = generate(10_000)
+    lib = Library()
+    lib.add(items)
+
+    query = Filter(tags=frozenset({"python", "travel"}), text="harbour")
+    chosen = lib.select(query)
+
+    # Independently: lower-case every field, test membership with plain set logic.
+    expected = {
+        a.key
+        for a in items
+        if {"python", "travel"} <= {t.lower() for t in a.tags}
+        and (
+            "harbour" in a.title.lower()
+            or "harbour" in a.summary.lower()
+            or "harbour" in a.author.lower()
+            or any("harbour" in t.lower() for t in a.tags)
+        )
+    }
+    assert expected, "the generated data should contain matches"
+    assert len(expected) < len(items) // 10
+    assert {a.key for a in chosen} == expected
+    assert len(chosen) == len(expected)  # no duplicates
+
+    dated = [a.date for a in chosen if a.date is not None]
+    assert dated == sorted(dated, reverse=True)
+    assert all(a.date is not None for a in chosen[: len(dated)])
+
+
+def test_tag_counts_on_10000_articles_match_a_direct_count() -> None:
+    items = generate(10_000, seed=11)
+    lib = Library()
+    lib.add(items)
+    expected: dict[str, int] = {}
+    for a in items:
+        for tag in {t.lower() for t in a.tags}:
+            expected[tag] = expected.get(tag, 0) + 1
+    counted = {tag.lower(): n for tag, n, _ in lib.tag_counts()}
+    assert counted == expected

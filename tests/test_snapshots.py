@@ -1,0 +1,87 @@
+"""SVG snapshots of the four screens people see most, at fixed sizes.
+
+Regenerate with ``pytest tests/test_snapshots.py --snapshot-update`` and open the SVGs in
+``tests/__snapshots__/test_snapshots/`` before accepting them.
+
+What could vary between runs is pinned: the sample content has fixed dates, the reading
+state starts empty (the autouse fixture gives each test fresh folders), and the timer
+that marks an open article as read is pushed far into the future, so a slow machine and
+a fast one draw the same unread markers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+import tui_reader.ui.app as app_module
+from tui_reader.ui.app import ReaderApp
+from tui_reader.ui.widgets.article_list import ArticleList
+
+WIDE = (120, 36)
+NARROW = (80, 24)
+
+
+@pytest.fixture(autouse=True)
+def frozen_read_timer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An open article never turns "read" while a snapshot is being taken."""
+    monkeypatch.setattr(app_module, "READ_AFTER_SECONDS", 24 * 3600.0)
+
+
+async def settle(pilot: Pilot) -> None:
+    app = pilot.app
+    for _ in range(200):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not app.loading and not any(worker.is_running for worker in app.workers):
+            return
+    raise AssertionError("the app kept working for too long")
+
+
+async def open_article(pilot: Pilot, location_suffix: str) -> None:
+    rows = pilot.app.query_one("#articles", ArticleList).articles
+    index = next(i for i, a in enumerate(rows) if a.location.endswith(location_suffix))
+    await pilot.press("g", *["j"] * index, "enter")
+    await settle(pilot)
+
+
+def test_first_screen_lists_every_article(snap_compare, sample_content: Path) -> None:
+    async def loaded(pilot: Pilot) -> None:
+        await settle(pilot)
+
+    app = ReaderApp([str(sample_content)])
+    assert snap_compare(app, terminal_size=WIDE, run_before=loaded)
+
+
+def test_tag_filter_applied(snap_compare, sample_content: Path) -> None:
+    async def filter_japan(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("t")
+        await pilot.pause()
+        tags = pilot.app.screen.query_one("#tag-list")
+        values = [tags.get_option_at_index(i).value for i in range(tags.option_count)]
+        await pilot.press(*["down"] * values.index("japan"), "space", "enter")
+        await settle(pilot)
+
+    app = ReaderApp([str(sample_content)])
+    assert snap_compare(app, terminal_size=WIDE, run_before=filter_japan)
+
+
+def test_long_article_open_with_table_of_contents(snap_compare, sample_content: Path) -> None:
+    async def open_guide(pilot: Pilot) -> None:
+        await settle(pilot)
+        await open_article(pilot, "guides/field-guide.md")
+
+    app = ReaderApp([str(sample_content)])
+    assert snap_compare(app, terminal_size=WIDE, run_before=open_guide)
+
+
+def test_narrow_terminal_reading_an_article(snap_compare, sample_content: Path) -> None:
+    async def open_miso(pilot: Pilot) -> None:
+        await settle(pilot)
+        await open_article(pilot, "notes/miso-soup-weeknight.md")
+
+    app = ReaderApp([str(sample_content)])
+    assert snap_compare(app, terminal_size=NARROW, run_before=open_miso)
