@@ -13,7 +13,13 @@ from tui_reader.core.config import Config, append_feeds, load_config
 from tui_reader.core.feeds import FeedConfig, local_path, refresh_all
 from tui_reader.core.fetch import Limits, make_client
 from tui_reader.core.library import Filter, Library
-from tui_reader.core.loader import discover_feeds, is_feed_source, parse_local_feed, scan_sources
+from tui_reader.core.loader import (
+    discover_feeds,
+    index_feed,
+    is_feed_source,
+    parse_local_feed,
+    scan_sources,
+)
 from tui_reader.core.opml import OpmlError, parse_opml, to_opml
 from tui_reader.core.paths import config_file, database_file
 from tui_reader.core.sanitize import clean_error, clean_line
@@ -190,8 +196,7 @@ def refresh_command(config: Config) -> int:
         outcomes = asyncio.run(go())
         for outcome in outcomes:
             if outcome.status == "updated":
-                articles = store.feed_articles(outcome.url)
-                store.index_articles((a, a.body or "") for a in articles)
+                index_feed(store, outcome.url)
     finally:
         store.close()
     failed = sum(1 for o in outcomes if o.status == "failed")

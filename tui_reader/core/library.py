@@ -51,14 +51,16 @@ class Library:
     articles: list[Article] = field(default_factory=list)
     wpm: int = 212
     _by_key: dict[str, Article] = field(default_factory=dict)
+    _position: dict[str, int] = field(default_factory=dict)
     _spelling: dict[str, str] = field(default_factory=dict)
 
     def add(self, articles: Iterable[Article]) -> None:
         for article in articles:
-            old = self._by_key.get(article.key)
-            if old is not None:
-                self.articles[self.articles.index(old)] = article
+            position = self._position.get(article.key)
+            if position is not None:
+                self.articles[position] = article
             else:
+                self._position[article.key] = len(self.articles)
                 self.articles.append(article)
             self._by_key[article.key] = article
             for tag in article.tags:

@@ -15,10 +15,10 @@ from textual import work
 from textual.widgets import Static
 
 from tui_reader.core.feeds import FeedConfig, FeedOutcome, local_path, refresh_all
-from tui_reader.core.loader import parse_local_feed
+from tui_reader.core.loader import index_feed, parse_local_feed
 from tui_reader.core.fetch import Limits, make_client
 from tui_reader.core.store import StoreError
-from tui_reader.core.text import analyse, plain_text
+from tui_reader.core.text import analyse
 from tui_reader.ui.screens.feeds import FeedsScreen
 
 if TYPE_CHECKING:
@@ -128,10 +128,7 @@ class FeedsMixin:
         if store is None:
             return
         try:
-            articles = await asyncio.to_thread(store.feed_articles, url)
-            await asyncio.to_thread(
-                store.index_articles, [(a, plain_text(a.body or "")) for a in articles]
-            )
+            articles = await asyncio.to_thread(index_feed, store, url)
         except StoreError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return

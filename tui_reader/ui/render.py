@@ -11,7 +11,6 @@ than :data:`MAX_TABLE_ROWS` rows, and paragraphs longer than :data:`MAX_PARAGRAP
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from markdown_it.token import Token
@@ -295,7 +294,3 @@ def _strip_tags(html: str) -> str:
     from tui_reader.core.text import _HTML_TAG
 
     return _HTML_TAG.sub("", html)
-
-
-def plain_lines(lines: Iterable[list[Segment]]) -> list[str]:
-    return ["".join(segment.text for segment in line) for line in lines]
