@@ -180,7 +180,11 @@ def test_feeds_entries_state_and_scan_cache_survive_reopening(db: Path) -> None:
 
 
 def _fields(article: Article) -> dict[str, object]:
-    return {name: getattr(article, name) for name in Article.__dataclass_fields__}
+    return {
+        name: getattr(article, name)
+        for name, spec in Article.__dataclass_fields__.items()
+        if spec.init
+    }
 
 
 def test_feed_articles_come_newest_first_with_undated_last(store: Store) -> None:

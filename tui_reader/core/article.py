@@ -50,8 +50,14 @@ class Article:
     warnings: tuple[str, ...] = ()  # problems found while loading, shown to the user
     mtime: float = 0.0
     size: int = 0
+    # Metadata only, so far: words, headings and summary come in a second pass of the scan.
+    pending: bool = False
     tags_folded: frozenset[str] = field(default=frozenset(), compare=False)
+    # The date as a number for sorting (-inf when unknown): comparing aware datetimes
+    # made sorting 10,000 articles slow enough to feel.
+    stamp: float = field(default=0.0, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        self.stamp = self.date.timestamp() if self.date is not None else float("-inf")
         if not self.tags_folded:
             self.tags_folded = frozenset(t.casefold() for t in self.tags)

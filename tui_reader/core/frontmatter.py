@@ -26,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from tui_reader.core import simpleyaml
 from tui_reader.core.sanitize import clean_error, clean_line, clean_tags
 
 MAX_FRONT_MATTER = 64 * 1024  # bytes of UTF-8
@@ -84,15 +85,33 @@ def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> object:
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+simpleyaml.use_loader(_Loader)
 
 
 class _Refused(Exception):
     """The header uses a YAML feature we do not accept."""
 
 
+# Every collection opens with one of these characters, so a header with fewer of them
+# than MAX_DEPTH cannot nest too deeply; without "&" and "*" it has no anchor or alias.
+_COLLECTION_MARKS = "[{-:?"
+
+
+def _needs_event_check(header: str) -> bool:
+    if "&" in header or "*" in header:
+        return True
+    return sum(header.count(mark) for mark in _COLLECTION_MARKS) > MAX_DEPTH
+
+
 def _load_yaml(header: str) -> object:
     # First pass: events only (libyaml, no objects built), so an anchor, an alias or
-    # absurd nesting is refused before the composer could expand anything.
+    # absurd nesting is refused before the composer could expand anything. Most headers
+    # cannot hold either, and skip this pass (it doubled the cost of a scan).
+    simple = simpleyaml.load(header)
+    if simple is not simpleyaml.UNSUPPORTED:
+        return simple
+    if not _needs_event_check(header):
+        return yaml.load(header, Loader=_Loader)  # noqa: S506 - _Loader is the safe loader
     depth = 0
     for event in yaml.parse(header, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:

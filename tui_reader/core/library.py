@@ -6,10 +6,10 @@ once, so each keystroke in the filter costs a few milliseconds.
 
 from __future__ import annotations
 
+import operator
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Literal
 
 from tui_reader.core.article import Article
@@ -17,7 +17,6 @@ from tui_reader.core.text import read_minutes
 
 SortKey = Literal["date", "title", "time"]
 SORT_KEYS: tuple[SortKey, ...] = ("date", "title", "time")
-_OLDEST = datetime.min.replace(tzinfo=timezone.utc)
 
 
 @dataclass
@@ -53,8 +52,11 @@ class Library:
     _by_key: dict[str, Article] = field(default_factory=dict)
     _position: dict[str, int] = field(default_factory=dict)
     _spelling: dict[str, str] = field(default_factory=dict)
+    # Every article in each sort order asked for, so a filter keystroke only filters.
+    _ordered: dict[tuple[str, int], list[Article]] = field(default_factory=dict)
 
     def add(self, articles: Iterable[Article]) -> None:
+        self._ordered.clear()
         for article in articles:
             position = self._position.get(article.key)
             if position is not None:
@@ -115,14 +117,20 @@ class Library:
         is_starred: Callable[[str], bool] | None = None,
     ) -> list[Article]:
         """The articles matching ``query``, in the given order."""
+        ordered = self.ordered(sort)
+        if not query.active and query.max_minutes is None:
+            return list(ordered)
         words = query.text.casefold().split()
         result = []
-        for article in self.articles:
+        for article in ordered:
             if query.tags and not query.tags <= article.tags_folded:
                 continue
             if query.keys is not None and article.key not in query.keys:
                 continue
-            if query.max_minutes is not None and self.minutes(article) > query.max_minutes:
+            if query.max_minutes is not None and (
+                # Not yet measured: left out until its read time is known.
+                article.pending or self.minutes(article) > query.max_minutes
+            ):
                 continue
             if query.unread_only and is_read is not None and is_read(article.key):
                 continue
@@ -133,7 +141,14 @@ class Library:
                 if not all(word in haystack for word in words):
                     continue
             result.append(article)
-        return sort_articles(result, sort, self.wpm)
+        return result
+
+    def ordered(self, sort: SortKey = "date") -> list[Article]:
+        """All articles in one sort order; kept until the next :meth:`add`."""
+        key = (sort, self.wpm)
+        if key not in self._ordered:
+            self._ordered[key] = sort_articles(self.articles, sort, self.wpm)
+        return self._ordered[key]
 
 
 def _haystack(article: Article) -> str:
@@ -148,6 +163,7 @@ def sort_articles(articles: list[Article], sort: SortKey, wpm: int = 212) -> lis
         return sorted(articles, key=lambda a: (a.title.casefold(), a.key))
     if sort == "time":
         return sorted(articles, key=lambda a: (read_minutes(a.words, a.cjk, wpm), a.title.casefold()))
-    return sorted(
-        articles, key=lambda a: (a.date is not None, a.date or _OLDEST, a.title), reverse=True
-    )
+    return sorted(articles, key=_BY_DATE, reverse=True)
+
+
+_BY_DATE = operator.attrgetter("stamp", "title")

@@ -12,13 +12,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from tui_reader.core.article import Article
+from tui_reader.core.article import Article, Heading
 from tui_reader.core.feeds import FeedConfig, FeedError, local_path, parse_feed, read_local_feed
 from tui_reader.core.frontmatter import split_front_matter
 from tui_reader.core.local import article_key, iter_markdown_files, load_article
 from tui_reader.core.sanitize import clean_error, clean_line
 from tui_reader.core.store import Store, StoreError
-from tui_reader.core.text import analyse, plain_text
+from tui_reader.core.text import analyse, analyse_plain, plain_text
 from tui_reader.core.textio import NotReadable, read_text_file
 
 BATCH = 250
@@ -34,19 +34,33 @@ def is_feed_source(source: str) -> bool:
     return lowered.startswith(("http://", "https://")) or lowered.endswith(FEED_SUFFIXES)
 
 
-def scan_sources(sources: list[str], store: Store | None = None) -> Iterator[Batch]:
+def scan_sources(
+    sources: list[str], store: Store | None = None, *, quick_first: bool = False
+) -> Iterator[Batch]:
     """Yield ``(articles, errors)`` batches for local Markdown sources, as they are read.
 
     With a store, files whose path, mtime and size match the scan cache are not parsed
     again, and the files that were parsed are added to the cache and the search index.
+
+    With ``quick_first``, files not in the cache first come as ``pending`` articles with
+    their front matter only (about the cost of reading them and parsing that), so a new
+    library of 10,000 posts is listed at once; a second pass then yields the same
+    articles complete (words, headings, summary), which replace the pending ones by key.
     """
+    later: list[tuple[list[Path], str, Path]] | None = [] if quick_first else None
     for source in sources:
         if is_feed_source(source):
             continue
-        yield from scan_markdown(source, store)
+        yield from scan_markdown(source, store, later)
+    for files, source, root in later or ():
+        yield _load_batch(files, source, root, store)
 
 
-def scan_markdown(source: str, store: Store | None = None) -> Iterator[Batch]:
+def scan_markdown(
+    source: str,
+    store: Store | None = None,
+    later: list[tuple[list[Path], str, Path]] | None = None,
+) -> Iterator[Batch]:
     path = Path(source).expanduser()
     shown = clean_line(source)
     try:
@@ -69,16 +83,25 @@ def scan_markdown(source: str, store: Store | None = None) -> Iterator[Batch]:
         files.append(file)
         found += 1
         if len(files) >= BATCH:
-            yield _load_batch(files, source, path, store)
+            yield _load_batch(files, source, path, store, later)
             files = []
-    batch, errors = _load_batch(files, source, path, store)
+    batch, errors = _load_batch(files, source, path, store, later)
     if not found:
         errors.append(f"{shown}: no Markdown files found")
     yield batch, errors
 
 
-def _load_batch(files: list[Path], source: str, root: Path, store: Store | None) -> Batch:
-    """Articles for some files: from the scan cache where unchanged, else parsed."""
+def _load_batch(
+    files: list[Path],
+    source: str,
+    root: Path,
+    store: Store | None,
+    later: list[tuple[list[Path], str, Path]] | None = None,
+) -> Batch:
+    """Articles for some files: from the scan cache where unchanged, else parsed.
+
+    With ``later``, parsed files come quick (pending) and are queued there for a full load.
+    """
     errors: list[str] = []
     cached: dict[str, Article] = {}
     stats: list[tuple[str, float, int]] = []
@@ -94,24 +117,44 @@ def _load_batch(files: list[Path], source: str, root: Path, store: Store | None)
         except StoreError as exc:
             errors.append(str(exc))
     articles: list[Article] = []
-    parsed: list[Article] = []
+    parsed: list[tuple[Article, str]] = []
+    queued: list[Path] = []
+    analyser = _KeepPlain()
     for file in files:
         hit = cached.get(str(file))
         if hit is not None:
             # The same file may be reached from another source folder: re-key it.
             articles.append(replace(hit, key=article_key(root, file), source=source))
             continue
-        article = load_article(file, source=source, root=root, analyse=analyse)
+        if later is not None:
+            articles.append(load_article(file, source=source, root=root, quick=True))
+            queued.append(file)
+            continue
+        analyser.plain = ""
+        article = load_article(file, source=source, root=root, analyse=analyser)
         articles.append(article)
         if article.mtime:
-            parsed.append(article)
+            parsed.append((article, analyser.plain))
+    if queued and later is not None:
+        later.append((queued, source, root))
     if store is not None and parsed:
         try:
-            store.save_scan(parsed)
-            store.index_articles((a, plain_text(load_body(a).body)) for a in parsed)
+            store.save_scan(article for article, _plain in parsed)
+            store.index_articles(parsed)
         except StoreError as exc:
             errors.append(str(exc))
     return articles, errors
+
+
+class _KeepPlain:
+    """:func:`analyse` that keeps the body's plain text for the search index, so a scan
+    reads and converts each file once."""
+
+    plain = ""
+
+    def __call__(self, body: str) -> tuple[int, bool, tuple[Heading, ...]]:
+        self.plain = plain_text(body)
+        return analyse_plain(body, self.plain)
 
 
 _FEED_SNIFF = (b"<rss", b"<feed", b"<rdf:rdf", b"jsonfeed.org/version")

@@ -110,18 +110,21 @@ def _scan_folder(
 
 
 def load_article(
-    path: Path, *, source: str, root: Path, analyse: Analyse | None = None
+    path: Path, *, source: str, root: Path, analyse: Analyse | None = None, quick: bool = False
 ) -> Article:
     """Load one file's metadata as an :class:`Article`. Never raises.
 
     A file that cannot be read still gives an Article (titled by its name) whose
-    ``warnings`` say why, so the list can show it.
+    ``warnings`` say why, so the list can show it. ``quick`` reads only what the list
+    needs first (front matter and title) and marks the article ``pending``.
     """
     path = Path(path)
     key = article_key(Path(root), path)
     fallback = _name_title(path)
     try:
-        return _load(path, key=key, fallback=fallback, source=source, analyse=analyse)
+        return _load(
+            path, key=key, fallback=fallback, source=source, analyse=analyse, quick=quick
+        )
     except Exception as exc:  # noqa: BLE001 - one odd file must not stop a scan
         return _unreadable(path, key=key, title=fallback, source=source, problem=exc)
 
@@ -150,7 +153,7 @@ def _unreadable(
 
 
 def _load(
-    path: Path, *, key: str, fallback: str, source: str, analyse: Analyse | None
+    path: Path, *, key: str, fallback: str, source: str, analyse: Analyse | None, quick: bool
 ) -> Article:
     mtime, size = 0.0, 0
     try:
@@ -168,7 +171,7 @@ def _load(
     meta = normalise(data)
     warnings = [*notes, *([error] if error else []), *meta.warnings]
     words, cjk, headings = 0, False, ()
-    if analyse is not None:
+    if analyse is not None and not quick:
         try:
             words, cjk, headings = analyse(body)
         except Exception as exc:  # noqa: BLE001 - keep the metadata we already have
@@ -181,8 +184,8 @@ def _load(
         lastmod=meta.lastmod,
         author=meta.author,
         # Categories are tags too: the list filters on one set, as feeds' <category> does.
-        tags=clean_tags([*meta.tags, *meta.categories]),
-        summary=_plain_line(meta.summary) or _summary(body),
+        tags=clean_tags([*meta.tags, *meta.categories]) if meta.categories else meta.tags,
+        summary=_plain_line(meta.summary) or ("" if quick else _summary(body)),
         draft=meta.draft,
         words=words,
         cjk=cjk,
@@ -193,6 +196,7 @@ def _load(
         warnings=tuple(warnings),
         mtime=mtime,
         size=size,
+        pending=quick,
     )
 
 
@@ -229,10 +233,12 @@ def _storable(text: str) -> str:
 def article_key(root: Path, path: Path) -> str:
     # Absolute, so the key does not depend on the directory tui-reader was started from.
     base = os.path.abspath(root)
-    try:
-        relative = Path(os.path.abspath(path)).relative_to(base).as_posix()
-    except ValueError:
-        relative = path.name
+    full = os.path.abspath(path)
+    inside = base.rstrip(os.sep) + os.sep
+    if full.startswith(inside):
+        relative = full[len(inside) :].replace(os.sep, "/")
+    else:
+        relative = Path(path).name
     return f"local:{_storable(base)}::{_storable(relative)}"
 
 
@@ -335,11 +341,16 @@ def _summary(body: str) -> str:
 
 def _plain_line(markdown: str) -> str:
     """Markdown to one plain, clean line, cheaply: marks, links, tags and shortcodes go."""
+    if not markdown:
+        return ""
     text = markdown[: SUMMARY_LIMIT * 4]
-    text = _SHORTCODES.sub("", text)
-    text = _IMAGES.sub("", text)
-    text = _LINKS.sub(r"\1", text)
-    text = _TAGS.sub("", text)
+    if "{{" in text:
+        text = _SHORTCODES.sub("", text)
+    if "[" in text:
+        text = _IMAGES.sub("", text)
+        text = _LINKS.sub(r"\1", text)
+    if "<" in text:
+        text = _TAGS.sub("", text)
     text = _BLOCK_MARKS.sub("", text)
     text = _INLINE_MARKS.sub("", text)
     # Entities after tags are gone, so "&lt;b&gt;" stays visible text; clean_line then

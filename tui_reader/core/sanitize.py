@@ -34,7 +34,6 @@ _BODY_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u
 _LINE_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _ANY_SUSPECT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
-_SPACES = re.compile(r"\s+")
 
 
 def clean_text(text: str) -> str:
@@ -56,10 +55,11 @@ def clean_line(text: object, limit: int = TITLE_LIMIT) -> str:
         text = str(text)
     if len(text) > limit * 8:
         text = text[: limit * 8]
-    text = _SEQUENCES.sub("", text)
-    text = _LINE_CONTROLS.sub(" ", text)
-    text = _SURROGATES.sub("\ufffd", text)
-    text = _SPACES.sub(" ", text).strip()
+    if _ANY_SUSPECT.search(text) is not None:  # most titles have nothing to remove
+        text = _SEQUENCES.sub("", text)
+        text = _LINE_CONTROLS.sub(" ", text)
+        text = _SURROGATES.sub("\ufffd", text)
+    text = " ".join(text.split())  # the same whitespace as \s, collapsed
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text

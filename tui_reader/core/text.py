@@ -22,17 +22,31 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])(?:\s+\[[ xX]\])?(?=\s|$)")
-_QUOTE_MARK = re.compile(r"^\s*(?:>\s?)+")
 _HR = re.compile(r"^ {0,3}(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
-_REF_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S")
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)|!\[([^\]]*)\]\[[^\]]*\]")
-_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()\s]|\([^)]*\))*(?:\s+\"[^\"]*\")?\)|\[([^\]]*)\]\[[^\]]*\]")
+# The whole-text patterns below start with "\n" (the text gets one in front), so the regex
+# engine jumps from line break to line break instead of trying every character.
+_FENCE_LINE = re.compile(r"\n {0,3}(`{3,}|~{3,})[^\n]*")
+# Whole lines that leave no text: thematic breaks, table rules, reference definitions and
+# setext "=" underlines ("-" underlines are thematic breaks or table rules already).
+_DROP_LINES = re.compile(
+    r"\n(?: {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})"
+    r"|[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*"
+    r"| {0,3}\[[^\]\n]+\]:[ \t]*\S[^\n]*"
+    r"| {0,3}=+[ \t]*)(?=\n|$)"
+)
+_ATX_LINE = re.compile(r"\n {0,3}#{1,6}(?:[ \t]+([^\n]*?))?(?:[ \t]+#+)?[ \t]*(?=\n|$)")
+_LIST_ITEM = r"(?:[-*+]|\d{1,9}[.)])(?:[ \t]+\[[ xX]\])?(?=[ \t\n]|$)"
+_BLOCK_MARKS = re.compile(rf"\n[ \t]*(?:(?:>[ \t]?)+[ \t]*(?:{_LIST_ITEM})?|{_LIST_ITEM})")
+_IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)|!\[([^\]\n]*)\]\[[^\]\n]*\]")
+_LINK = re.compile(
+    r"\[([^\]\n]*)\]\((?:[^()\s]|\([^)\n]*\))*(?:[ \t]+\"[^\"\n]*\")?\)|\[([^\]\n]*)\]\[[^\]\n]*\]"
+)
 _AUTOLINK = re.compile(r"<((?:https?|mailto|ftp):[^>\s]*)>")
-_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>|<!--.*?-->")
-_EMPHASIS = re.compile(r"[*~`]+|(?<!\w)_+|_+(?!\w)")  # intraword _ is not emphasis
+_HTML_TAG = re.compile(r"</?[A-Za-z][^<>]{0,1000}>")  # bounded: a lone "<a" costs little
+_UNDERSCORES = re.compile(r"_+")
+_EMPHASIS_MARKS = str.maketrans("", "", "*~`")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-_PIPES = re.compile(r"\s*\|\s*")
+_PIPES = re.compile(r"[ \t]*\|[ \t]*")
 _SHORTCODE = re.compile(r"\{\{[<%]\s*(/?)\s*([\w./-]*)(.*?)\s*[%>]\}\}", re.S)
 _SHORTCODE_ATTR = re.compile(r"\b(caption|alt|title)\s*=\s*\"([^\"]*)\"")
 _CJK = re.compile(
@@ -63,36 +77,58 @@ def strip_shortcodes(markdown: str) -> str:
     return _SHORTCODE.sub(replace, markdown)
 
 
-def iter_plain_lines(markdown: str) -> Iterator[str]:
-    """Yield the plain text of each line, as Hugo's renderer would leave it."""
-    fence: str | None = None
-    for line in markdown.split("\n"):
-        if fence is not None:
-            stripped = line.strip()
-            if stripped.startswith(fence) and set(stripped) == {fence[0]}:
-                fence = None
-            else:
-                yield line
+def _code_and_prose(markdown: str) -> Iterator[tuple[bool, str]]:
+    """Split a body into ``(is_code, text)`` runs at fence lines, which are dropped.
+
+    Each run starts with "\\n", as the whole-text patterns expect.
+    """
+    markdown = "\n" + markdown
+    if "```" not in markdown and "~~~" not in markdown:
+        yield False, markdown
+        return
+    position = 0
+    fence = ""
+    for match in _FENCE_LINE.finditer(markdown):
+        if not fence:
+            yield False, markdown[position : match.start()]
+            fence = match.group(1)
+            position = match.end()
             continue
-        opening = _FENCE.match(line)
-        if opening:
-            fence = opening.group(1)
-            continue
-        if _HR.match(line) or _TABLE_RULE.match(line) and "-" in line or _REF_DEF.match(line):
-            continue
-        if _SETEXT.match(line) and line.strip()[0] in "=":
-            continue
-        atx = _ATX.match(line)
-        if atx:
-            line = atx.group(2) or ""
-        else:
-            line = _QUOTE_MARK.sub("", line)
-            line = _LIST_MARK.sub("", line)
-        yield inline_plain(line)
+        line = match.group(0).strip()
+        if line.startswith(fence) and set(line) == {fence[0]}:
+            yield True, markdown[position : match.start()]
+            fence = ""
+            position = match.end()
+    yield bool(fence), markdown[position:]
+
+
+def _without_comments(text: str) -> str:
+    """Drop HTML comments, which may span lines; one pass, even when one is never closed."""
+    parts: list[str] = []
+    position = 0
+    while (start := text.find("<!--", position)) >= 0:
+        parts.append(text[position:start])
+        end = text.find("-->", start + 4)
+        if end < 0:  # never closed: the rest is text, not a comment
+            position = start
+            break
+        position = end + 3
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+def _prose_plain(text: str) -> str:
+    if "<!--" in text:
+        text = _without_comments(text)
+    text = _DROP_LINES.sub("", text)
+    if "#" in text:
+        text = _ATX_LINE.sub(lambda m: "\n" + (m.group(1) or ""), text)
+    text = _BLOCK_MARKS.sub("\n", text)
+    return inline_plain(text)
 
 
 def inline_plain(text: str) -> str:
-    """The plain text of one line of inline Markdown."""
+    """The plain text of inline Markdown: markers, URLs, image sources and tags go."""
     if "![" in text:
         text = _IMAGE.sub("", text)
     if "](" in text or "][" in text:
@@ -102,15 +138,29 @@ def inline_plain(text: str) -> str:
         text = _HTML_TAG.sub("", text)
     if "|" in text:
         text = _PIPES.sub(" ", text)
-    text = _EMPHASIS.sub("", text)
+    text = text.translate(_EMPHASIS_MARKS)
+    if "_" in text:
+        text = _UNDERSCORES.sub(_emphasis_underscores, text)
     if "\\" in text:
         text = _ESCAPE.sub(r"\1", text)
     return text
 
 
+def _emphasis_underscores(match: re.Match[str]) -> str:
+    # Intraword underscores (snake_case) are text; the others are emphasis marks.
+    text, start, end = match.string, match.start(), match.end()
+    inside = 0 < start and end < len(text) and text[start - 1].isalnum() and text[end].isalnum()
+    return match.group() if inside else ""
+
+
 def plain_text(markdown: str) -> str:
-    """The whole plain text of a Markdown body."""
-    return "\n".join(iter_plain_lines(strip_shortcodes(markdown)))
+    """The whole plain text of a Markdown body, as Hugo's renderer would leave it.
+
+    Works on whole runs of prose between code fences, so a post costs a few regex passes
+    rather than several per line; code keeps its text, fence lines go.
+    """
+    runs = _code_and_prose(strip_shortcodes(markdown))
+    return "".join(text if code else _prose_plain(text) for code, text in runs)[1:]
 
 
 def has_cjk(text: str) -> bool:
@@ -230,7 +280,11 @@ def scan_headings(markdown: str) -> list[tuple[int, Heading]]:
 
 def analyse(body: str) -> tuple[int, bool, tuple[Heading, ...]]:
     """Word count, CJK flag and headings of a Markdown body."""
-    plain = plain_text(body)
+    return analyse_plain(body, plain_text(body))
+
+
+def analyse_plain(body: str, plain: str) -> tuple[int, bool, tuple[Heading, ...]]:
+    """:func:`analyse`, given the body's :func:`plain_text` already."""
     cjk = has_cjk(plain)
     headings = tuple(heading for _, heading in find_headings(body))
     return count_words(plain, cjk), cjk, headings
@@ -248,7 +302,7 @@ def summary_of(body: str, limit: int = 300) -> str:
             if stripped and not stripped.startswith(("#", "```", "~~~", "|", "<", "{{")):
                 text = stripped
                 break
-    plain = " ".join(" ".join(iter_plain_lines(strip_shortcodes(text))).split())
+    plain = " ".join(plain_text(text).split())
     if len(plain) > limit:
         plain = plain[: limit - 1].rstrip() + "…"
     return plain

@@ -112,7 +112,7 @@ class ArticleList(RowList):
             tags.truncate(tags_width, overflow="ellipsis", pad=True)
             row.append_text(tags)
             row.append(" ")
-        minutes = f"{self.minutes(article)} min"
+        minutes = "… min" if article.pending else f"{self.minutes(article)} min"
         row.append(" " * max(0, TIME_WIDTH - 2 - len(minutes) - len(progress)))
         row.append(progress, style=Style(color="magenta"))
         row.append(" " + minutes)
