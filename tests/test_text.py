@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from tui_reader.core.article import Heading
+from tui_reader.core.local import summary_of
 from tui_reader.core.text import (
     analyse,
     plain_text,
@@ -18,7 +19,6 @@ from tui_reader.core.text import (
     scan_headings,
     slugify,
     strip_shortcodes,
-    summary_of,
 )
 
 

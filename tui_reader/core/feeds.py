@@ -34,7 +34,6 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urljoin, urlsplit
 from urllib.request import url2pathname
 
-import feedparser
 import httpx
 
 from tui_reader.core.article import Article, Heading
@@ -179,6 +178,8 @@ def declares_entities(body: bytes, headers: dict[str, str] | None = None) -> boo
     element, as feedparser splits it) any ``<!ENTITY`` counts; after it, text inside
     CDATA sections is ignored, so an article quoting XML in CDATA is still accepted.
     """
+    import feedparser  # here, not at the top: a start without feeds need not load it
+
     candidates = [body]
     try:
         converted = feedparser.encodings.convert_to_utf8(dict(headers or {}), body, {})
@@ -200,6 +201,8 @@ def declares_entities(body: bytes, headers: dict[str, str] | None = None) -> boo
 def _read_xml_feed(
     body: bytes, base: str, headers: dict[str, str], warnings: list[str]
 ) -> tuple[str, list[_Entry]]:
+    import feedparser
+
     response_headers = {k.lower(): v for k, v in headers.items() if isinstance(v, str)}
     response_headers["content-location"] = base
     if declares_entities(body, response_headers):
@@ -358,6 +361,8 @@ def _iso_date(value: object) -> datetime | None:
         return _plausible(datetime.fromisoformat(text))
     except ValueError:
         pass
+    import feedparser
+
     try:
         parsed = feedparser.datetimes._parse_date(text)
     except Exception:

@@ -29,7 +29,7 @@ _MARKDOWN_SUFFIXES = (".md", ".markdown")
 _BUNDLE_INDEXES = ("index.md", "index.markdown")  # in order of preference
 _SECTION_INDEXES = frozenset({"_index.md", "_index.markdown"})
 _SKIPPED_DIRS = frozenset({"node_modules"})
-_MORE = "<!--more-->"
+_MORE = re.compile(r"<!--\s*more\s*-->", re.I)
 
 
 # --- scanning ----------------------------------------------------------------------------
@@ -185,7 +185,7 @@ def _load(
         author=meta.author,
         # Categories are tags too: the list filters on one set, as feeds' <category> does.
         tags=clean_tags([*meta.tags, *meta.categories]) if meta.categories else meta.tags,
-        summary=_plain_line(meta.summary) or ("" if quick else _summary(body)),
+        summary=_plain_line(meta.summary) or ("" if quick else summary_of(body)),
         draft=meta.draft,
         words=words,
         cjk=cjk,
@@ -258,8 +258,10 @@ _H1 = re.compile(r" {0,3}#[ \t]+")
 _SETEXT = re.compile(r" {0,3}(?:=+|-+)[ \t]*")
 # Lines that are not prose for a summary: headings, shortcodes, comments, images, tables,
 # thematic breaks and block-level HTML.
+# A shortcode line is not prose when it holds only shortcodes, or opens one it does
+# not close there; "{{% note %}}Text{{% /note %}}" is prose.
 _NOT_PROSE = re.compile(
-    r" {0,3}(?:#|\{\{|<!--|!\[|\||(?:[-*_][ \t]*){3,}$"
+    r" {0,3}(?:#|\{\{[<%](?:[^}]*|.*\}\}[ \t]*)$|<!--|!\[|\||(?:[-*_][ \t]*){3,}$"
     r"|<(?:div|figure|img|iframe|table|script|style))"
 )
 _IMAGES = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
@@ -311,9 +313,11 @@ def _first_h1(body: str) -> str:
     return ""
 
 
-def _summary(body: str) -> str:
-    """The text before ``<!--more-->``, else the first paragraph, as plain text."""
-    cut = body.find(_MORE)
+def summary_of(body: str, limit: int = SUMMARY_LIMIT) -> str:
+    """The summary Hugo would show: the text before ``<!--more-->`` (any case and
+    spacing), else the first paragraph, as one plain line of at most ``limit``."""
+    more = _MORE.search(body) if "<!--" in body else None
+    cut = more.start() if more else -1
     whole = cut >= 0
     parts: list[str] = []
     length = 0
@@ -334,16 +338,16 @@ def _summary(body: str) -> str:
         parts.append(line)
         after_prose = True
         length += len(line)
-        if length > SUMMARY_LIMIT * 2:
+        if length > limit * 2:
             break
-    return _plain_line("\n".join(parts))
+    return _plain_line("\n".join(parts), limit)
 
 
-def _plain_line(markdown: str) -> str:
+def _plain_line(markdown: str, limit: int = SUMMARY_LIMIT) -> str:
     """Markdown to one plain, clean line, cheaply: marks, links, tags and shortcodes go."""
     if not markdown:
         return ""
-    text = markdown[: SUMMARY_LIMIT * 4]
+    text = markdown[: limit * 4]
     if "{{" in text:
         text = _SHORTCODES.sub("", text)
     if "[" in text:
@@ -355,4 +359,4 @@ def _plain_line(markdown: str) -> str:
     text = _INLINE_MARKS.sub("", text)
     # Entities after tags are gone, so "&lt;b&gt;" stays visible text; clean_line then
     # removes whatever control characters "&#27;" and friends decode into.
-    return clean_line(html.unescape(text), SUMMARY_LIMIT)
+    return clean_line(html.unescape(text), limit)

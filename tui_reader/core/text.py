@@ -55,7 +55,6 @@ _CJK = re.compile(
 )
 _INLINE_CODE_SPAN = re.compile(r"`+")
 _SLUG_DROP = re.compile(r"[^\w\- ]", re.UNICODE)
-MORE = re.compile(r"^\s*<!--\s*more\s*-->\s*$", re.M | re.I)
 
 
 def strip_shortcodes(markdown: str) -> str:
@@ -288,21 +287,3 @@ def analyse_plain(body: str, plain: str) -> tuple[int, bool, tuple[Heading, ...]
     cjk = has_cjk(plain)
     headings = tuple(heading for _, heading in find_headings(body))
     return count_words(plain, cjk), cjk, headings
-
-
-def summary_of(body: str, limit: int = 300) -> str:
-    """The summary Hugo would show: text before ``<!--more-->``, else the first paragraph."""
-    more = MORE.search(body)
-    if more:
-        text = body[: more.start()]
-    else:
-        text = ""
-        for block in body.split("\n\n"):
-            stripped = block.strip()
-            if stripped and not stripped.startswith(("#", "```", "~~~", "|", "<", "{{")):
-                text = stripped
-                break
-    plain = " ".join(plain_text(text).split())
-    if len(plain) > limit:
-        plain = plain[: limit - 1].rstrip() + "…"
-    return plain
