@@ -124,7 +124,10 @@ def _load_batch(
         hit = cached.get(str(file))
         if hit is not None:
             # The same file may be reached from another source folder: re-key it.
-            articles.append(replace(hit, key=article_key(root, file), source=source))
+            key = article_key(root, file)
+            if hit.key != key or hit.source != source:
+                hit = replace(hit, key=key, source=source)
+            articles.append(hit)
             continue
         if later is not None:
             articles.append(load_article(file, source=source, root=root, quick=True))

@@ -274,6 +274,9 @@ def _sort_time(value: datetime | None) -> float:
     return value.timestamp()
 
 
+_IN_CHUNK = 500  # parameters per "IN (...)" query; old SQLite builds allow 999
+
+
 def _scan_json(article: Article) -> str:
     """Everything needed to rebuild a local article without reading its file.
 
@@ -931,17 +934,23 @@ class Store:
         found: dict[str, Article] = {}
         if not wanted:
             return found
+        stats = {_k(path): (path, mtime, size) for path, mtime, size in wanted}
+        keys = list(stats)
         with self._transaction("reading the scan cache", write=False) as conn:
-            for path, mtime, size in wanted:
-                row = conn.execute(
-                    "SELECT mtime, size, article_json FROM scan_cache WHERE path = ?",
-                    (_k(path),),
-                ).fetchone()
-                if row is None or row[0] != mtime or row[1] != size:
-                    continue
-                article = _scan_article(row[2])
-                if article is not None:
-                    found[path] = article
+            for start in range(0, len(keys), _IN_CHUNK):  # one query per chunk, not per file
+                chunk = keys[start : start + _IN_CHUNK]
+                rows = conn.execute(
+                    "SELECT path, mtime, size, article_json FROM scan_cache"
+                    f" WHERE path IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                ).fetchall()
+                for key, mtime, size, text in rows:
+                    path, want_mtime, want_size = stats[key]
+                    if mtime != want_mtime or size != want_size:
+                        continue
+                    article = _scan_article(text)
+                    if article is not None:
+                        found[path] = article
         return found
 
     def save_scan(self, articles: Iterable[Article]) -> None:
