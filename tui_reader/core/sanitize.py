@@ -34,13 +34,18 @@ _BODY_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u
 _LINE_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _ANY_SUSPECT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
+_PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n"  # what a body may hold as it is
 
 
 def clean_text(text: str) -> str:
     """Sanitise a multi-line text such as an article body. Keeps newlines and tabs."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if _ANY_SUSPECT.search(text) is None:
+    if text.isascii():
+        # Bytes translate is ten times faster than the regex on a 5 MB body.
+        if not text.encode("ascii").translate(None, _PLAIN_ASCII):
+            return text
+    elif _ANY_SUSPECT.search(text) is None:
         return text
     text = _SEQUENCES.sub("", text)
     text = _BODY_CONTROLS.sub("", text)
