@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from pilot_wait import wait_until
 from pytest_httpserver import HTTPServer
 from werkzeug.wrappers import Request, Response
 
@@ -19,14 +20,6 @@ from tui_reader.core.store import Store
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.widgets.article_list import ArticleList
 from tui_reader.ui.widgets.document_view import DocumentView
-
-
-async def wait_until(pilot, condition, tries: int = 300) -> None:
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("condition never became true")
 
 
 def make_app(sources: list[str], db: Path, **kwargs) -> tuple[ReaderApp, Store]:

@@ -18,20 +18,39 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import normalizeReference
+from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
 from tui_reader.core.article import Heading
 from tui_reader.core.text import _FENCE, _LIST_MARK, find_headings, strip_shortcodes
 
 SECTION_SOFT_LIMIT = 8_000  # characters; longer sections are cut at a safe blank line
+MAX_NESTING = 40  # markdown-it's block nesting cap: quotes and lists nested deeper are cut
+_NESTING_CUT = "tui_reader_nesting_cut"  # set in a parse's env when the cap dropped content
 _REFERENCE = re.compile(r"^ {0,3}\[([^\]]+)\]:[ \t]*<?([^\s>]+)>?", re.M)
 
 
 @lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
-    """CommonMark plus tables and strikethrough. No linkify: it doubles parse time."""
+    """CommonMark plus tables and strikethrough. No linkify: it doubles parse time.
+
+    Nesting is capped (deep recursion would be slow and could overflow the stack), and
+    markdown-it drops what lies deeper without a word; the wrapper below notes in the
+    parse's ``env`` when that happened, so the reader can say so (THREATS.md row 17).
+    """
     parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-    parser.options["maxNesting"] = 40
+    parser.options["maxNesting"] = MAX_NESTING
+    tokenize = parser.block.tokenize
+
+    def tokenize_noting_cuts(state: StateBlock, start_line: int, end_line: int) -> None:
+        # The same test markdown-it makes before it skips "the tail" of a nested block.
+        if state.level >= MAX_NESTING:
+            line = state.skipEmptyLines(start_line)
+            if line < end_line and state.sCount[line] >= state.blkIndent:
+                state.env[_NESTING_CUT] = True
+        tokenize(state, start_line, end_line)
+
+    parser.block.tokenize = tokenize_noting_cuts  # type: ignore[method-assign]
     return parser
 
 
@@ -55,6 +74,7 @@ class Document:
     heading_sections: list[int] = field(init=False)  # heading index -> section index
     references: dict[str, dict[str, str]] = field(init=False)
     _tokens: dict[int, list[Token]] = field(init=False, default_factory=dict)
+    _nesting_cut: set[int] = field(init=False, default_factory=set)
     _section_starts: list[int] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -147,10 +167,18 @@ class Document:
         """The markdown-it tokens of one section, parsed on first use."""
         cached = self._tokens.get(index)
         if cached is None:
-            env = {"references": dict(self.references)} if self.references else {}
+            env: dict[str, object] = (
+                {"references": dict(self.references)} if self.references else {}
+            )
             cached = markdown_parser().parse(self.section_text(index), env)
             self._tokens[index] = cached
+            if env.get(_NESTING_CUT):
+                self._nesting_cut.add(index)
         return cached
+
+    def nested_too_deeply(self, index: int) -> bool:
+        """True if parsing the section dropped blocks nested deeper than MAX_NESTING."""
+        return index in self._nesting_cut
 
     def drop_tokens(self, keep: set[int]) -> None:
         """Forget parsed sections that are far from view, to bound memory."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import errno
+import re
 import socket
 import zlib
 from dataclasses import dataclass, field
@@ -234,9 +235,27 @@ def _clean_headers(headers: httpx.Headers) -> dict[str, str]:
     return {clean_line(k, 100).lower(): clean_line(v, 2000) for k, v in headers.items()}
 
 
+def _reason(response: httpx.Response) -> str:
+    """The reason phrase, sanitised as the server sent it.
+
+    httpx decodes it as ASCII and silently drops other bytes, which would remove a C1
+    introducer (0x9B, 0x9D) but keep the rest of its sequence as text; decoding the raw
+    bytes first lets the sanitiser remove the whole sequence.
+    """
+    raw = response.extensions.get("reason_phrase")
+    if isinstance(raw, bytes):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("latin-1")
+    else:
+        text = response.reason_phrase
+    return clean_line(text, 100)
+
+
 def _status_error(response: httpx.Response, limits: Limits) -> FetchError:
     status = response.status_code
-    reason = clean_line(response.reason_phrase, 100)
+    reason = _reason(response)
     try:
         standard = HTTPStatus(status).phrase
     except ValueError:
@@ -373,6 +392,8 @@ def _timeout_message(exc: httpx.TimeoutException, limits: Limits) -> str:
     return f"timed out: no data for {_seconds(limits.read_timeout)}"
 
 
+_QUOTED_BYTES = re.compile(r"(?:bytearray\()?(?<![\w\\])b['\"].*$")
+
 _ERRNO_MESSAGES = {
     errno.ECONNREFUSED: "connection refused",
     errno.ECONNRESET: "connection reset by the server",
@@ -412,6 +433,9 @@ def _network_message(exc: BaseException) -> str:
     if isinstance(exc, httpx.InvalidURL):
         return "invalid URL"
     if isinstance(exc, httpx.RemoteProtocolError):
+        # h11 quotes the offending bytes ("illegal status line: bytearray(b'...')"): the
+        # server's own junk is of no use to the reader, so only h11's words are kept.
+        text = _QUOTED_BYTES.sub("", text).rstrip(" :") or "invalid response"
         return f"the server broke the HTTP protocol: {text}"
     if isinstance(exc, httpx.ConnectError):
         return f"could not connect: {text}"

@@ -54,6 +54,9 @@ class Library:
     _spelling: dict[str, str] = field(default_factory=dict)
     # Every article in each sort order asked for, so a filter keystroke only filters.
     _ordered: dict[tuple[str, int], list[Article]] = field(default_factory=dict)
+    # Each article's searchable text, folded once: rebuilding it for 10,000 articles on
+    # every keystroke was most of a filter's cost.
+    _haystacks: dict[str, str] = field(default_factory=dict)
 
     def add(self, articles: Iterable[Article]) -> None:
         self._ordered.clear()
@@ -65,6 +68,7 @@ class Library:
                 self._position[article.key] = len(self.articles)
                 self.articles.append(article)
             self._by_key[article.key] = article
+            self._haystacks[article.key] = _haystack(article)
             for tag in article.tags:
                 self._spelling.setdefault(tag.casefold(), tag)
 
@@ -137,7 +141,7 @@ class Library:
             if query.starred_only and (is_starred is None or not is_starred(article.key)):
                 continue
             if words:
-                haystack = _haystack(article)
+                haystack = self._haystacks[article.key]
                 if not all(word in haystack for word in words):
                     continue
             result.append(article)
@@ -163,7 +167,11 @@ def sort_articles(articles: list[Article], sort: SortKey, wpm: int = 212) -> lis
         return sorted(articles, key=lambda a: (a.title.casefold(), a.key))
     if sort == "time":
         return sorted(articles, key=lambda a: (read_minutes(a.words, a.cjk, wpm), a.title.casefold()))
-    return sorted(articles, key=_BY_DATE, reverse=True)
+    # Two stable sorts (title, then date) compare plain strings and floats, not tuples:
+    # same-day articles stay in title order.
+    by_title = sorted(articles, key=_TITLE)
+    return sorted(by_title, key=_STAMP, reverse=True)
 
 
-_BY_DATE = operator.attrgetter("stamp", "title")
+_TITLE = operator.attrgetter("title")
+_STAMP = operator.attrgetter("stamp")

@@ -182,13 +182,21 @@ def discover_feeds(sources: list[str]) -> list[FeedConfig]:
 def _looks_like_feed(path: Path) -> bool:
     if path.suffix.lower() in (".rss", ".atom"):
         return True
+    # O_NONBLOCK + fstat, as textio does: a FIFO named like a feed, even one swapped in
+    # after a check, never blocks the scan.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return False
-        with open(path, "rb") as handle:
-            head = handle.read(4096).lower()
+        fd = os.open(path, flags)
     except OSError:
         return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        head = os.read(fd, 4096).lower()
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
     return any(marker in head for marker in _FEED_SNIFF)
 
 

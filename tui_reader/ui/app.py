@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import time
-import webbrowser
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
 from rich.style import Style
-from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
@@ -26,22 +24,38 @@ from tui_reader.core.history import History, Place
 from tui_reader.core.library import SORT_KEYS, Filter, Library, SortKey
 from tui_reader.core.links import resolve
 from tui_reader.core.loader import LoadedBody, discover_feeds, load_body, scan_sources
-from tui_reader.core.sanitize import clean_error
+from tui_reader.core.sanitize import clean_error, clean_line
 from tui_reader.core.state import READ_AT_END, ReadingState
 from tui_reader.core.store import Store, StoreError
 from tui_reader.ui.bindings import APP_BINDINGS
 from tui_reader.ui.feeds import FeedsMixin
+from tui_reader.ui.messages import ScanBatch, ScanFinished
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.pickers import ConfirmOpen, LinkPicker, TagPicker
 from tui_reader.ui.texts import article_header, filter_bar, reading_status
 from tui_reader.ui.widgets.article_list import ArticleList
 from tui_reader.ui.widgets.document_view import DocumentView
+from tui_reader.ui.widgets.key_footer import KeyFooter
 from tui_reader.ui.widgets.toc import TocList
 
 NARROW = 100  # below this width the panes take turns instead of sharing the screen
 READ_AFTER_SECONDS = 3.0  # an article open this long counts as read
+REPEAT_ERROR_AFTER = 30.0  # seconds before the same state error is shown again
+MAX_LISTED_PROBLEMS = 10  # files named in the "could not be read fully" toast
 UNREAD_STYLE = Style(bold=True)
 READ_STYLE = Style(dim=True)
+
+
+def file_problem(article: Article) -> str:
+    """"path/in/source.md: what went wrong", one clean line, for a local article."""
+    location = Path(article.location)
+    try:
+        shown = location.relative_to(Path(article.source).expanduser()).as_posix()
+    except ValueError:
+        shown = location.name
+    if shown in ("", "."):
+        shown = location.name
+    return clean_line(f"{shown}: {'; '.join(article.warnings)}", 300)
 
 
 class ReaderApp(FeedsMixin, App[None]):
@@ -82,6 +96,7 @@ class ReaderApp(FeedsMixin, App[None]):
         self._last_fill = 0.0
         self._ranking: list[str] = []
         self._search_mode = False
+        self._errors_shown: dict[str, float] = {}
 
     # -- layout ---------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -99,7 +114,7 @@ class ReaderApp(FeedsMixin, App[None]):
                 yield Input(placeholder="find in article", id="find-input")
                 yield Static(id="reader-status")
         yield Static(id="refresh-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         if self._keymap:
@@ -133,12 +148,22 @@ class ReaderApp(FeedsMixin, App[None]):
     def scan(self, sources: list[str]) -> None:
         """Read every source off the UI thread, handing articles over in batches."""
         worker = get_current_worker()
-        for batch, errors in scan_sources(sources, self.store):
+        problems: dict[str, str] = {}  # by key: new files come twice (see below)
+        # New files come twice: front matter first (the list fills at once), then whole.
+        for batch, errors in scan_sources(sources, self.store, quick_first=True):
             if worker.is_cancelled:
                 return
-            self.call_from_thread(self.add_articles, batch, errors)
-        feeds = discover_feeds(sources)
-        self.call_from_thread(self._scan_finished, feeds)
+            for article in batch:
+                if article.kind == "local" and article.warnings:
+                    problems[article.key] = file_problem(article)
+            self.post_message(ScanBatch(batch, errors))
+        self.post_message(ScanFinished(discover_feeds(sources), list(problems.values())))
+
+    def on_scan_batch(self, message: ScanBatch) -> None:
+        self.add_articles(message.articles, message.errors)
+
+    def on_scan_finished(self, message: ScanFinished) -> None:
+        self._scan_finished(message.feeds, message.problems)
 
     def add_articles(self, articles: list[Article], errors: list[str] = ()) -> None:
         self.library.add(articles)
@@ -149,7 +174,16 @@ class ReaderApp(FeedsMixin, App[None]):
             self._last_fill = now
             self.apply_filter()
 
-    def _scan_finished(self, feeds: list[FeedConfig] = ()) -> None:
+    def _scan_finished(self, feeds: list[FeedConfig] = (), problems: list[str] = ()) -> None:
+        if problems:
+            # One toast naming every file that could not be read fully (broken front
+            # matter, not text, too large, guessed encoding...): each is still listed.
+            count = len(problems)
+            lines = [f"{count} file{'' if count == 1 else 's'} could not be read fully:"]
+            lines += problems[:MAX_LISTED_PROBLEMS]
+            if count > MAX_LISTED_PROBLEMS:
+                lines.append(f"… and {count - MAX_LISTED_PROBLEMS} more (open one for details)")
+            self.notify("\n".join(lines), severity="warning", markup=False, timeout=20)
         known = {feed.url for feed in self.feeds}
         found = [feed for feed in feeds if feed.url not in known]
         if found:
@@ -291,7 +325,7 @@ class ReaderApp(FeedsMixin, App[None]):
         )
         self.query_one("#reader-pane").remove_class("-empty")
         self.query_one("#list-pane").remove_class("-alone")
-        self.screen.add_class("-reading")
+        self.query_one("#main").add_class("-reading")
         self.state.opened(article.key)
         if self._read_timer is not None:
             self._read_timer.stop()
@@ -345,7 +379,12 @@ class ReaderApp(FeedsMixin, App[None]):
 
     def _flush_state(self) -> None:
         self.state.flush()
-        for error in self.state.take_errors():
+        now = time.monotonic()
+        # A full disk fails every write; say so once in a while, not every second.
+        for error in dict.fromkeys(self.state.take_errors()):
+            if now - self._errors_shown.get(error, -REPEAT_ERROR_AFTER) < REPEAT_ERROR_AFTER:
+                continue
+            self._errors_shown[error] = now
             self.notify(error, severity="error", markup=False, timeout=10)
 
     def on_unmount(self) -> None:
@@ -554,6 +593,8 @@ class ReaderApp(FeedsMixin, App[None]):
 
     @work(thread=True, group="browser")
     def _open_browser(self, url: str) -> None:
+        import webbrowser  # 50 ms of imports (shlex, subprocess) kept off the start
+
         try:
             webbrowser.open(url)  # the URL is an argument, never part of a shell command
         except Exception as exc:  # noqa: BLE001 - any browser failure is just reported
@@ -589,9 +630,9 @@ class ReaderApp(FeedsMixin, App[None]):
         index = panes.index(focused) if focused in panes else -1
         target = panes[(index + step) % len(panes)]
         if isinstance(target, ArticleList):
-            self.screen.remove_class("-reading")
+            self.query_one("#main").remove_class("-reading")
         else:
-            self.screen.add_class("-reading")
+            self.query_one("#main").add_class("-reading")
         target.focus()
 
     def action_focus_next_pane(self) -> None:
@@ -615,7 +656,7 @@ class ReaderApp(FeedsMixin, App[None]):
             if self.query_one(DocumentView).find_text:
                 self._close_find()
             else:
-                self.screen.remove_class("-reading")
+                self.query_one("#main").remove_class("-reading")
                 self.query_one(ArticleList).focus()
         elif self.filter.active:
             self.action_clear_filters()

@@ -6,15 +6,26 @@ table and carry only their index (``follow_link(3)``) in click metadata.
 
 Pathological input is capped here, and the cap is said on screen: code lines longer than
 :data:`MAX_CODE_LINE`, code blocks longer than :data:`MAX_CODE_LINES`, tables with more
-than :data:`MAX_TABLE_ROWS` rows, and paragraphs longer than :data:`MAX_PARAGRAPH`.
+than :data:`MAX_TABLE_ROWS` rows, paragraphs longer than :data:`MAX_PARAGRAPH`, and
+quotes or lists nested deeper than markdown-it's cap.
+
+Sections are parsed on the UI thread when they come into view, so a section markdown-it
+would take seconds over is not parsed at all (:func:`render_document_section`): one of
+more than :data:`MAX_SECTION_CHARS` characters (markdown-it's line scan alone takes 4 s
+for 5 MB), more than :data:`MAX_FORMAT_CHARS` characters outside code fences (a 20,000-row
+table took 3 s), or more than :data:`MAX_INLINE_MARKS` characters that open inline markup
+(100,000 ``![`` took 14 s, about 0.1 ms each). It is shown as plain text, with a note.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from markdown_it.token import Token
 from rich import box
+from rich.cells import chop_cells, set_cell_size
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.rule import Rule
 from rich.segment import Segment
@@ -23,11 +34,24 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
+from tui_reader.core.document import MAX_NESTING
+
+if TYPE_CHECKING:
+    from tui_reader.core.document import Document
+
 MAX_CODE_LINE = 2_000
 MAX_CODE_LINES = 3_000
 MAX_HIGHLIGHT_CHARS = 100_000
+MAX_HIGHLIGHT_LINES = 300
 MAX_TABLE_ROWS = 500
 MAX_PARAGRAPH = 200_000
+MAX_FORMAT_CHARS = 50_000  # characters outside code fences in one section
+MAX_SECTION_CHARS = 300_000  # characters in one section, code included (5 MB of code: 4 s)
+MAX_PLAIN = 100_000  # characters of a section shown as plain text
+MAX_INLINE_MARKS = 4_000  # characters that start inline markup, outside code fences
+_INLINE_MARKS = "[]!*_`<&\\~"
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_ATX_LINE = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
 
 NOTE = Style(color="yellow", italic=True)
 HEADING_STYLES = {
@@ -40,6 +64,7 @@ HEADING_STYLES = {
 }
 LINK_STYLE = Style(color="bright_blue", underline=True)
 CODE_INLINE = Style(color="bright_yellow", bgcolor="grey15")
+CODE_BLOCK = Style(color="grey89", bgcolor="grey11")
 
 
 @dataclass
@@ -72,14 +97,50 @@ class Prefixed:
             yield Segment.line()
 
 
+class CodeLines:
+    """Code drawn as it is, one padded line after another, folded at the width.
+
+    No highlighting and no Text wrapping: a few microseconds a line, for code blocks too
+    long for Rich's Syntax to draw without stalling the interface.
+    """
+
+    def __init__(self, lines: list[str], style: Style) -> None:
+        self.lines = lines
+        self.style = style
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = max(1, options.max_width - 2)
+        style = self.style
+        pad = Segment(" ", style)
+        for line in self.lines:
+            line = line.expandtabs(4)
+            if line.isascii():
+                chunks = [line[i : i + width] for i in range(0, len(line), width)] or [""]
+                pieces = [chunk + " " * (width - len(chunk)) for chunk in chunks]
+            else:
+                pieces = [set_cell_size(chunk, width) for chunk in chop_cells(line, width)]
+            for piece in pieces or [" " * width]:
+                yield pad
+                yield Segment(piece, style)
+                yield pad
+                yield Segment.line()
+
+
 class Stack:
-    """Several renderables one after another."""
+    """Several renderables one after another, each starting on a line of its own."""
 
     def __init__(self, items: list[RenderableType]) -> None:
         self.items = items
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield from self.items
+        for item in self.items:
+            # Inline text is built with end="" (the pane renders top-level blocks one by
+            # one); inside a list item or a quote that would glue "• a" to a nested "• b"
+            # and swallow blank lines between paragraphs.
+            if isinstance(item, Text) and item.end != "\n":
+                item = item.copy()
+                item.end = "\n"
+            yield item
 
 
 class SectionRenderer:
@@ -235,9 +296,11 @@ class SectionRenderer:
             notes.append(f"{long_lines:,} long line(s) cut at {MAX_CODE_LINE:,} characters")
         code = "\n".join(lines)
         language = (token.info or "").strip().split(" ")[0] if token.type == "fence" else ""
-        if len(code) > MAX_HIGHLIGHT_CHARS:
+        if len(code) > MAX_HIGHLIGHT_CHARS or len(lines) > MAX_HIGHLIGHT_LINES:
+            # Rich's Syntax takes about 1 ms a line, highlighted or not: long blocks are
+            # drawn line by line instead, so 3,000 lines cost 0.06 s rather than 3 s.
             notes.append("too long to highlight")
-            language = ""
+            return Stack([CodeLines(lines, CODE_BLOCK), Text(f"[{'; '.join(notes)}]", style=NOTE)])
         syntax = Syntax(
             code,
             language or "text",
@@ -290,7 +353,94 @@ def render_section(tokens: list[Token], section: int = 0) -> Rendered:
     return result
 
 
-def _strip_tags(html: str) -> str:
-    from tui_reader.core.text import _HTML_TAG
+def render_document_section(document: Document, index: int) -> Rendered:
+    """Render one section of a document: formatted, or as plain text when too costly."""
+    text = document.section_text(index)
+    reason = too_costly_to_format(text)
+    if reason:
+        section = document.sections[index]
+        if section.heading is None:
+            return plain_section(text, reason)
+        # Keep the heading a heading (the TOC and "]" land on it); only the rest is plain.
+        heading = document.headings[section.heading]
+        lines = text.split("\n", 2)
+        rest = "\n".join(lines[1 if _ATX_LINE.match(lines[0]) else 2 :]).lstrip("\n")
+        result = plain_section(rest, too_costly_to_format(rest) or reason)
+        title = Text(heading.text, style=HEADING_STYLES.get(heading.level, Style()))
+        marker = Text("#" * heading.level + " ", style=Style(dim=True))
+        result.blocks[:0] = [Text.assemble(marker, title), Text("")]
+        return result
+    result = render_section(document.tokens(index), index)
+    if document.nested_too_deeply(index):
+        result.blocks.append(
+            Text(
+                f"[quotes or lists nested more than {MAX_NESTING} levels deep: "
+                "the deeper part is not shown]",
+                style=NOTE,
+            )
+        )
+    return result
 
-    return _HTML_TAG.sub("", html)
+
+def too_costly_to_format(text: str) -> str:
+    """Why markdown-it should not parse this section on the UI thread ('' if it may)."""
+    if len(text) <= MAX_INLINE_MARKS:
+        return ""  # below every limit whatever it holds
+    if len(text) > MAX_SECTION_CHARS:
+        return f"too large to format ({len(text):,} characters)"
+    outside: list[str] = []
+    fence = ""
+    for line in text.split("\n"):
+        if fence:
+            if line.strip().startswith(fence):
+                fence = ""
+            continue
+        opening = _FENCE.match(line)
+        if opening:
+            fence = opening.group(1)
+            continue
+        outside.append(line)
+    prose = "\n".join(outside)
+    if len(prose) > MAX_FORMAT_CHARS:
+        return f"too large to format ({len(prose):,} characters)"
+    marks = sum(prose.count(mark) for mark in _INLINE_MARKS)
+    if marks > MAX_INLINE_MARKS:
+        return f"too much markup to format ({marks:,} markup characters)"
+    return ""
+
+
+def plain_section(text: str, reason: str) -> Rendered:
+    """A section as plain text under a note saying why, cut at MAX_PLAIN characters."""
+    blocks: list[RenderableType] = [
+        Text(f"[this part is {reason}; shown as plain text]", style=NOTE)
+    ]
+    shown = text[:MAX_PLAIN].rstrip("\n")
+    blocks.append(Text(shown))
+    if len(text) > MAX_PLAIN:
+        rest = len(text) - MAX_PLAIN
+        note = f"[… cut at {MAX_PLAIN:,} characters: {rest:,} more not shown]"
+        blocks.append(Text(note, style=NOTE))
+    blocks.append(Text(""))
+    return Rendered(blocks=blocks)
+
+
+_TAG = re.compile(r"</?[A-Za-z][^<>]{0,1000}>")  # bounded, so a run of "<a" stays cheap
+
+
+def _strip_tags(html: str) -> str:
+    """The text of an HTML block: comments (``<!--more-->``) and tags removed.
+
+    Comments are found with ``str.find``, not a regex, so a run of unclosed ``<!--``
+    costs linear time; an unclosed comment hides the rest, as it would in a browser.
+    """
+    parts: list[str] = []
+    position = 0
+    while (start := html.find("<!--", position)) >= 0:
+        parts.append(html[position:start])
+        end = html.find("-->", start + 4)
+        if end < 0:
+            position = len(html)
+            break
+        position = end + 3
+    parts.append(html[position:])
+    return _TAG.sub("", "".join(parts))

@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
+from tui_reader.core.sanitize import clean_line
 from tui_reader.core.store import FeedRecord
 from tui_reader.ui.bindings import PICKER_BINDINGS
 
@@ -42,9 +43,12 @@ class FeedsScreen(ModalScreen[None]):
         table = self.query_one(FeedTable)
         table.add_columns("Feed", "Last update", "Checked", "Entries", "Last error")
         for record in self.records:
-            error = Text(record.last_error or "—", style=Style(color="red") if record.last_error else "")
+            # Stored text is clean, but a feed's URL may be a file name from a scanned
+            # folder, which nobody cleaned: sanitise at the last moment as well.
+            last_error = clean_line(record.last_error, 500)
+            error = Text(last_error or "—", style=Style(color="red") if last_error else "")
             table.add_row(
-                Text(record.title or record.url),
+                Text(clean_line(record.title) or clean_line(record.url, 500)),
                 Text(_when(record.last_updated)),
                 Text(_when(record.last_checked)),
                 Text(str(record.entry_count), justify="right"),

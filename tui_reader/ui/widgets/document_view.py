@@ -22,7 +22,7 @@ from textual.strip import Strip
 
 from tui_reader.core.document import Document
 from tui_reader.ui.bindings import DOCUMENT_BINDINGS
-from tui_reader.ui.render import render_section
+from tui_reader.ui.render import render_document_section
 
 MAX_WIDTH = 100  # a comfortable measure for prose
 CACHE_SECTIONS = 400
@@ -164,7 +164,7 @@ class DocumentView(ScrollView, can_focus=True):
         if lines is not None:
             return lines
         assert self.document is not None
-        rendered = render_section(self.document.tokens(index), index)
+        rendered = render_document_section(self.document, index)
         self._links[index] = rendered.links
         console = self.app.console
         options = console.options.update_width(self._width).update(highlight=False)
