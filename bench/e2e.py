@@ -282,7 +282,9 @@ def run_library(
 ) -> None:
     size = sum(1 for _ in posts.rglob("*.md"))
     dates = {i: f"2024-01-{i % 28 + 1:02d}" for i in range(size)}
-    last = min(range(size), key=lambda i: (dates[i], f"Post {i}"))
+    # Newest first, same-day posts by title: the last row is the oldest day's last title.
+    oldest = min(dates.values())
+    last = max((i for i in range(size) if dates[i] == oldest), key=lambda i: f"Post {i}")
     last_title = f"Post {last}"
     command = f"{tui} {posts}"
     empty = f"{python} {Path(__file__).resolve().parent / 'empty_app.py'}"

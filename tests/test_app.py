@@ -199,6 +199,18 @@ async def test_tag_picker_keeps_only_tagged_articles_and_x_clears(sample_content
         assert "japan" not in text_of(app, "#filter-bar")
 
 
+async def test_space_right_after_the_picker_opens_chooses_the_first_tag(
+    sample_content: Path,
+) -> None:
+    async with running(sample_content) as (app, pilot):
+        first = app.library.tag_counts()[0][0]
+        await pilot.press("t", "space", "enter")  # no pause: keys as fast as a user types
+        await pilot.pause()
+        assert not isinstance(app.screen, TagPicker)
+        assert app.filter.tags == frozenset({first.casefold()})
+        assert first in text_of(app, "#filter-bar")
+
+
 async def test_two_tags_keep_articles_with_both(sample_content: Path) -> None:
     async with running(sample_content) as (app, pilot):
         everything = list(articles(app).articles)

@@ -24,7 +24,15 @@ def test_new_files_come_pending_first_then_complete(tmp_path: Path) -> None:
     store = Store(tmp_path / "state.sqlite3")
     library = Library()
     seen_pending_only = None
-    for articles, errors in scan_sources([str(tmp_path)], store, quick_first=True):
+    listed_at: list[int] = []
+
+    def listed() -> None:
+        listed_at.append(len(library))
+        assert all(a.pending for a in library.articles)
+
+    for articles, errors in scan_sources(
+        [str(tmp_path)], store, quick_first=True, on_listed=listed
+    ):
         assert errors == []
         library.add(articles)
         if len(library) == 300 and seen_pending_only is None:
@@ -33,6 +41,7 @@ def test_new_files_come_pending_first_then_complete(tmp_path: Path) -> None:
             assert {a.title for a in library.articles} == {f"Post {i}" for i in range(300)}
             assert library.select(Filter(max_minutes=5)) == []  # unknown time: not in budget
     assert seen_pending_only is True
+    assert listed_at == [300]  # told once, when all were listed and none analysed yet
     assert len(library) == 300  # the second pass replaced, it did not duplicate
     assert not any(a.pending for a in library.articles)
     by_title = {a.title: a for a in library.articles}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -21,7 +21,8 @@ from tui_reader.core.store import Store, StoreError
 from tui_reader.core.text import analyse, analyse_plain, plain_text
 from tui_reader.core.textio import NotReadable, read_text_file
 
-BATCH = 250
+FIRST_BATCH = 100
+BATCH = 1000
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 FEED_SUFFIXES = (".xml", ".rss", ".atom", ".json")
 
@@ -35,7 +36,11 @@ def is_feed_source(source: str) -> bool:
 
 
 def scan_sources(
-    sources: list[str], store: Store | None = None, *, quick_first: bool = False
+    sources: list[str],
+    store: Store | None = None,
+    *,
+    quick_first: bool = False,
+    on_listed: Callable[[], None] | None = None,
 ) -> Iterator[Batch]:
     """Yield ``(articles, errors)`` batches for local Markdown sources, as they are read.
 
@@ -46,12 +51,15 @@ def scan_sources(
     their front matter only (about the cost of reading them and parsing that), so a new
     library of 10,000 posts is listed at once; a second pass then yields the same
     articles complete (words, headings, summary), which replace the pending ones by key.
+    ``on_listed`` is called once every file has been listed, before that second pass.
     """
     later: list[tuple[list[Path], str, Path]] | None = [] if quick_first else None
     for source in sources:
         if is_feed_source(source):
             continue
         yield from scan_markdown(source, store, later)
+    if on_listed is not None:
+        on_listed()
     for files, source, root in later or ():
         yield _load_batch(files, source, root, store)
 
@@ -82,7 +90,9 @@ def scan_markdown(
     for file in iter_markdown_files(path):
         files.append(file)
         found += 1
-        if len(files) >= BATCH:
+        # A small first batch puts rows on screen at once; then bigger ones cost the UI
+        # fewer refills.
+        if len(files) >= (FIRST_BATCH if found <= FIRST_BATCH else BATCH):
             yield _load_batch(files, source, path, store, later)
             files = []
     batch, errors = _load_batch(files, source, path, store, later)

@@ -29,7 +29,7 @@ from tui_reader.core.state import READ_AT_END, ReadingState
 from tui_reader.core.store import Store, StoreError
 from tui_reader.ui.bindings import APP_BINDINGS
 from tui_reader.ui.feeds import FeedsMixin
-from tui_reader.ui.messages import ScanBatch, ScanFinished
+from tui_reader.ui.messages import ScanBatch, ScanFinished, ScanListed
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.pickers import ConfirmOpen, LinkPicker, TagPicker
 from tui_reader.ui.texts import article_header, filter_bar, reading_status
@@ -89,6 +89,7 @@ class ReaderApp(FeedsMixin, App[None]):
         self.filter = Filter()
         self.sort: SortKey = "date"
         self.loading = False
+        self.measuring = False
         self.article: Article | None = None
         self.document: Document | None = None
         self._keymap = keymap or {}
@@ -150,7 +151,12 @@ class ReaderApp(FeedsMixin, App[None]):
         worker = get_current_worker()
         problems: dict[str, str] = {}  # by key: new files come twice (see below)
         # New files come twice: front matter first (the list fills at once), then whole.
-        for batch, errors in scan_sources(sources, self.store, quick_first=True):
+        def listed() -> None:
+            self.post_message(ScanListed())
+
+        for batch, errors in scan_sources(
+            sources, self.store, quick_first=True, on_listed=listed
+        ):
             if worker.is_cancelled:
                 return
             for article in batch:
@@ -161,6 +167,11 @@ class ReaderApp(FeedsMixin, App[None]):
 
     def on_scan_batch(self, message: ScanBatch) -> None:
         self.add_articles(message.articles, message.errors)
+
+    def on_scan_listed(self, message: ScanListed) -> None:
+        self.loading = False
+        self.measuring = any(article.pending for article in self.library.articles)
+        self.apply_filter()
 
     def on_scan_finished(self, message: ScanFinished) -> None:
         self._scan_finished(message.feeds, message.problems)
@@ -189,7 +200,7 @@ class ReaderApp(FeedsMixin, App[None]):
         if found:
             self.feeds.extend(found)
             self.load_cached_feeds(found)
-        self.loading = False
+        self.loading = self.measuring = False
         self.apply_filter()
         if not self.library.articles:
             self.notify("No articles found in the given sources.", severity="warning")
@@ -213,7 +224,9 @@ class ReaderApp(FeedsMixin, App[None]):
     def _update_filter_bar(self) -> None:
         spelled = [self.library.spelling(tag) for tag in sorted(self.filter.tags)]
         shown = len(self.query_one(ArticleList).articles)
-        bar = filter_bar(self.filter, spelled, shown, len(self.library), self.sort, self.loading)
+        bar = filter_bar(
+            self.filter, spelled, shown, len(self.library), self.sort, self.loading, self.measuring
+        )
         self.query_one("#filter-bar", Static).update(bar)
 
     def action_filter(self) -> None:

@@ -22,6 +22,10 @@ class ScanBatch(Message):
         self.errors = errors
 
 
+class ScanListed(Message):
+    """Every local file is in the list; their read times may still be coming."""
+
+
 class ScanFinished(Message):
     """The local scan is over: the feed files found in the sources, and file problems."""
 

@@ -55,7 +55,13 @@ def reading_status(fraction: float, minutes: int, at_end: bool, find: str = "") 
 
 
 def filter_bar(
-    query: Filter, spelled_tags: list[str], shown: int, total: int, sort: str, loading: bool
+    query: Filter,
+    spelled_tags: list[str],
+    shown: int,
+    total: int,
+    sort: str,
+    loading: bool,
+    measuring: bool = False,
 ) -> Text:
     """The chosen tags and filters, always visible above the list."""
     text = Text(no_wrap=True, overflow="ellipsis")
@@ -85,4 +91,7 @@ def filter_bar(
     text.append(f" · by {sort}", style=DIM)
     if loading:
         text.append(" · loading…", style=Style(color="yellow"))
+    elif measuring:
+        # Every file is listed; read times and the search index are still being filled.
+        text.append(" · measuring read times…", style=Style(color="yellow"))
     return text

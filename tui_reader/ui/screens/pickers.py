@@ -46,6 +46,14 @@ class TagPicker(ModalScreen[frozenset[str] | None]):
             yield Label("Tags — space chooses, Enter applies, x clears, Esc cancels", id="picker-title")
             yield TagList(*selections, id="tag-list")
 
+    def on_mount(self) -> None:
+        # Focus and a highlighted row from the start: a space pressed the moment the
+        # picker appears must choose the first tag, not fall through.
+        tags = self.query_one(TagList)
+        tags.focus()
+        if tags.option_count and tags.highlighted is None:
+            tags.highlighted = 0
+
     def action_apply(self) -> None:
         self.dismiss(frozenset(self.query_one(TagList).selected))
 
