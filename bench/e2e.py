@@ -164,6 +164,15 @@ def library_session(
     for name, value in times.items():
         samples.add(name, value)
     samples.add(f"{label}: answers a key", answered)
+    # Read times and the search index fill in after the list; the scan cache that later
+    # starts use is written then, so wait for it before quitting.
+    filled, _ = term.wait(
+        lambda s: "measuring" not in s and "loading" not in s,
+        "read times to be filled",
+        start=start,
+        timeout=300,
+    )
+    samples.add(f"{label}: read times filled", filled)
     if keystrokes:
         term.send("g")
         term.wait_stable()

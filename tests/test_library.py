@@ -271,3 +271,40 @@ def test_tag_counts_on_10000_articles_match_a_direct_count() -> None:
             expected[tag] = expected.get(tag, 0) + 1
     counted = {tag.lower(): n for tag, n, _ in lib.tag_counts()}
     assert counted == expected
+
+
+def _typed_library() -> Library:
+    rng = random.Random(7)
+    words = ["rust", "python", "tools", "feeds", "terminal", "notes", "japan", "walk"]
+    lib = Library()
+    lib.add(
+        Article(
+            key=f"k{i}",
+            title=f"{' '.join(rng.sample(words, 2))} {i}",
+            tags=tuple(rng.sample(words, 2)),
+            date=datetime(2024, 1, 1 + i % 28, tzinfo=UTC),
+        )
+        for i in range(300)
+    )
+    return lib
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        ["r", "ru", "rus", "rust", "rust 1", "rust 12", "rust 1", "rust", "", "p", "py"],
+        ["tools", "tools ", "tools j", "tools ja", "tool", "to", "walk"],
+        ["1", "12", "2", "notes 2", "notes 22", "notes"],
+    ],
+)
+def test_typing_narrows_exactly_like_a_fresh_filter(typed: list[str]) -> None:
+    # select() reuses its last result while the text only narrows; it must never differ
+    # from filtering everything again, whether the user types on or deletes.
+    lib = _typed_library()
+    for sort in ("date", "title"):
+        for tags in (frozenset(), frozenset({"rust"})):
+            for text in typed:
+                query = Filter(text=text, tags=tags)
+                got = [a.key for a in lib.select(query, sort)]
+                fresh = _typed_library()
+                assert got == [a.key for a in fresh.select(query, sort)], (text, tags, sort)

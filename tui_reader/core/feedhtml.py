@@ -43,6 +43,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
 _LINE_START = re.compile(r"^(\s*\d*)([-+=]|(?<=\d)[.)])", re.MULTILINE)
 _SPACES = re.compile(r"[ \t\f\v]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
+# "<!" that opens neither a comment, CDATA nor a DOCTYPE: HTML parsers swallow it as a
+# comment, but in a feed it is nearly always quoted XML (<!ENTITY ...>) meant to be read.
+_DECLARATION = re.compile(r"<!(?!--|\[CDATA\[|doctype)", re.IGNORECASE)
 
 
 def _chomp(text: str) -> tuple[str, str, str]:
@@ -86,6 +89,11 @@ def html_to_markdown(html: str, base: str = "") -> str:
     from tui_reader.core.htmlmd import convert
 
     return convert(html, base)
+
+
+def escape_declarations(html: str) -> str:
+    """``<!ENTITY x>`` and the like made text, as they read in the feed."""
+    return _DECLARATION.sub("&lt;!", html) if "<!" in html else html
 
 
 def escape_markdown(text: str) -> str:
@@ -134,7 +142,7 @@ def html_to_text(html: str, keep_lines: bool = False) -> str:
     else:
         extractor = _TextExtractor()
         try:
-            extractor.feed(html)
+            extractor.feed(escape_declarations(html))
             extractor.close()
         except Exception:  # noqa: S110 - html.parser is lenient; keep what was read
             pass

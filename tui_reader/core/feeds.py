@@ -115,6 +115,7 @@ class _Entry:
     tags: list[object] = field(default_factory=list)
     contents: list[tuple[str, str]] = field(default_factory=list)  # (mime type, value)
     summary: tuple[str, str] | None = None
+    base: str = ""  # what relative URLs in the content resolve against ("": the link)
 
 
 # --------------------------------------------------------------------------- parsing
@@ -207,7 +208,21 @@ def _read_xml_feed(
     response_headers["content-location"] = base
     if declares_entities(body, response_headers):
         raise FeedError("feed refused: declares XML entities")
-    result = feedparser.parse(io.BytesIO(body), response_headers=response_headers)
+    from tui_reader.core.feedxml import read_rss
+
+    fast = read_rss(body, response_headers)
+    if fast is not None:
+        feed, raw_entries = fast
+        return _feed_title(feed), _from_raw(raw_entries, warnings)
+    # Our converter (feedhtml) applies its own link policy, drops active content and
+    # resolves URLs against the content's base, so feedparser's sanitising and URL
+    # rewriting (a third of its time) would only be done twice.
+    result = feedparser.parse(
+        io.BytesIO(body),
+        response_headers=response_headers,
+        sanitize_html=False,
+        resolve_relative_uris=False,
+    )
     raw_entries = result.get("entries") or []
     problem = result.get("bozo_exception") if result.get("bozo") else None
     # A feed served as text/html is common and harmless; a broken one is worth a word.
@@ -217,14 +232,21 @@ def _read_xml_feed(
         raise FeedError("not a feed")  # bozo with no entries, HTML, an empty 200...
     if problem is not None:
         warnings.append(f"the feed is malformed: {clean_error(problem)}")
-    feed = result.get("feed") or {}
-    title = _detail_text(feed.get("title"), feed.get("title_detail"))
+    return _feed_title(result.get("feed") or {}), _from_raw(raw_entries, warnings)
+
+
+def _feed_title(feed: Any) -> str:
+    return _detail_text(feed.get("title"), feed.get("title_detail"))
+
+
+def _from_raw(raw_entries: list[Any], warnings: list[str]) -> list[_Entry]:
+    """Entries from feedparser's result (or :mod:`.feedxml`'s, shaped the same)."""
     if len(raw_entries) > MAX_ENTRIES:
         warnings.append(
             f"the feed has {len(raw_entries):,} entries; read the first {MAX_ENTRIES:,}"
         )
         raw_entries = raw_entries[:MAX_ENTRIES]
-    return title, [_from_feedparser(e) for e in raw_entries]
+    return [_from_feedparser(e) for e in raw_entries]
 
 
 def _detail_text(value: object, detail: object) -> str:
@@ -254,14 +276,22 @@ def _from_feedparser(raw: Any) -> _Entry:
     for tag in raw.get("tags") or ():
         if isinstance(tag, dict):
             entry.tags.append(tag.get("term") or tag.get("label"))
+    bases = []
     for content in raw.get("content") or ():
         if isinstance(content, dict) and isinstance(content.get("value"), str):
             entry.contents.append((str(content.get("type") or "text/html"), content["value"]))
+            bases.append(content.get("base"))
     summary = raw.get("summary")
+    detail = raw.get("summary_detail")
     if isinstance(summary, str) and summary:
-        detail = raw.get("summary_detail")
         kind = detail.get("type") if isinstance(detail, dict) else None
         entry.summary = (str(kind or "text/html"), summary)
+    bases.append(detail.get("base") if isinstance(detail, dict) else None)
+    # The xml:base in force (the document's URL by default), as a browser would resolve
+    # against; only an http(s) one, so a local file's path never becomes a link's base.
+    base = next((b for b in bases if isinstance(b, str) and b), "")
+    if base and safe_url(base, HTTP_ONLY):
+        entry.base = base
     return entry
 
 
@@ -429,7 +459,7 @@ class _ArticleBuilder:
         if len(body_value) > MAX_ENTRY_CHARS:
             body_value = body_value[:MAX_ENTRY_CHARS]
             warnings.append(f"content cut to {MAX_ENTRY_CHARS:,} characters")
-        body = self._body(body_kind, body_value, link or self.base, warnings)
+        body = self._body(body_kind, body_value, entry.base or link or self.base, warnings)
         article = Article(
             key=f"feed:{self.url}::{entry_id}",
             title=entry.title or "(untitled)",

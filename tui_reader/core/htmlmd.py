@@ -5,9 +5,11 @@ Kept apart so BeautifulSoup and markdownify load only when feed HTML is converte
 
 from __future__ import annotations
 
+import re
+import threading
 from typing import Any
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Declaration, ProcessingInstruction
 from markdownify import ATX, MarkdownConverter
 
 from tui_reader.core.feedhtml import (
@@ -15,11 +17,18 @@ from tui_reader.core.feedhtml import (
     DROPPED_TAGS,
     IMAGE_SCHEMES,
     _chomp,
+    escape_declarations,
     escape_markdown,
     html_to_text,
     resolve_url,
 )
 from tui_reader.core.sanitize import clean_line, clean_text
+
+# markdownify's escape_misc patterns (markdownify 1.x), used by the quicker escape below.
+_MISC_CHARS = re.compile(r"([]\\&<`[>~=+|])")
+_DASHES = re.compile(r"(\s|^)(-+(?:\s|$))")
+_HASHES = re.compile(r"(\s|^)(#{1,6}(?:\s|$))")
+_LIST_ITEMS = re.compile(r"((?:\s|^)[0-9]{1,9})([.)](?:\s|$))")
 
 _Converter: Any = MarkdownConverter  # its stub omits the per-tag methods we override
 
@@ -48,6 +57,20 @@ class FeedMarkdownConverter(_Converter):  # type: ignore[misc]
     @staticmethod
     def _drop(el: Any, text: str, parent_tags: Any) -> str:
         return ""
+
+    def escape(self, text: str, parent_tags: Any) -> str:
+        # markdownify's escape with escape_misc, minus the regexes that cannot match: most
+        # text nodes hold no "-", "#", "." or ")", and this runs on every one of them.
+        if not text:
+            return ""
+        text = _MISC_CHARS.sub(r"\\\1", text)
+        if "-" in text:
+            text = _DASHES.sub(r"\1\\\2", text)
+        if "#" in text:
+            text = _HASHES.sub(r"\1\\\2", text)
+        if "." in text or ")" in text:
+            text = _LIST_ITEMS.sub(r"\1\\\2", text)
+        return text.replace("*", r"\*").replace("_", r"\_")
 
     def convert_a(self, el: Any, text: str, parent_tags: Any) -> str:
         if "_noformat" in parent_tags or "a" in parent_tags:
@@ -92,17 +115,29 @@ class FeedMarkdownConverter(_Converter):  # type: ignore[misc]
         return f"\n\n{fence}\n{text}\n{fence}\n\n"
 
 
+_local = threading.local()  # one converter per thread: making one costs as much as a use
+
+
 def convert(html: str, base: str = "") -> str:
     """:func:`tui_reader.core.feedhtml.html_to_markdown`, which see."""
     try:
-        soup = BeautifulSoup(html, "html.parser")
+        soup = BeautifulSoup(escape_declarations(html), "html.parser")
         # Clean each text node before Markdown escaping splits its escape sequences apart
-        # (ESC ] becomes ESC \ ], which the sanitiser would read as a complete ST).
-        for node in soup.find_all(string=True):
-            text = str(node)
-            cleaned = clean_text(text)
-            if cleaned != text:
-                node.replace_with(type(node)(cleaned))
-        return str(FeedMarkdownConverter(base=base).convert_soup(soup)).strip()
+        # (ESC ] becomes ESC \ ], which the sanitiser would read as a complete ST). Only
+        # a character reference (&#27;) or a control already in the HTML can put one there.
+        if "&#" in html or "<!" in html or "<?" in html or clean_text(html) != html:
+            for node in soup.find_all(string=True):
+                if isinstance(node, (Declaration, ProcessingInstruction)):
+                    node.extract()  # <!DOCTYPE>, <?php ?>: never text
+                    continue
+                text = str(node)
+                cleaned = clean_text(text)
+                if cleaned != text:
+                    node.replace_with(type(node)(cleaned))
+        converter = getattr(_local, "converter", None)
+        if converter is None:
+            converter = _local.converter = FeedMarkdownConverter()
+        converter.base = base
+        return str(converter.convert_soup(soup)).strip()
     except RecursionError:
         return escape_markdown(clean_text(html_to_text(html, keep_lines=True)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import operator
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from tui_reader.core.article import Article
@@ -57,9 +57,12 @@ class Library:
     # Each article's searchable text, folded once: rebuilding it for 10,000 articles on
     # every keystroke was most of a filter's cost.
     _haystacks: dict[str, str] = field(default_factory=dict)
+    # The last select's (sort, order list, query without text), words and result.
+    _last_select: tuple[tuple[object, ...], list[str], list[Article]] | None = None
 
     def add(self, articles: Iterable[Article]) -> None:
         self._ordered.clear()
+        self._last_select = None
         for article in articles:
             position = self._position.get(article.key)
             if position is not None:
@@ -125,8 +128,19 @@ class Library:
         if not query.active and query.max_minutes is None:
             return list(ordered)
         words = query.text.casefold().split()
+        # Typing on: a query that only narrows the last one's text looks at its result.
+        candidates = ordered
+        last = self._last_select
+        if (
+            last is not None
+            and last[0] == (sort, id(ordered), replace(query, text=""))
+            and not query.unread_only
+            and not query.starred_only
+            and all(any(old in new for new in words) for old in last[1])
+        ):
+            candidates = last[2]
         result = []
-        for article in ordered:
+        for article in candidates:
             if query.tags and not query.tags <= article.tags_folded:
                 continue
             if query.keys is not None and article.key not in query.keys:
@@ -145,7 +159,8 @@ class Library:
                 if not all(word in haystack for word in words):
                     continue
             result.append(article)
-        return result
+        self._last_select = ((sort, id(ordered), replace(query, text="")), words, result)
+        return list(result)
 
     def ordered(self, sort: SortKey = "date") -> list[Article]:
         """All articles in one sort order; kept until the next :meth:`add`."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 
 from rich.style import Style
 from rich.text import Text
@@ -92,6 +92,20 @@ class ArticleList(RowList):
             text.append("Tags".ljust(tags + 1))
         text.append("Time".rjust(TIME_WIDTH - 1))
         return text
+
+    def row_key(self, index: int) -> Hashable:
+        article = self.articles[index]
+        return (
+            article.key,
+            article.title,
+            article.date,
+            article.tags,
+            article.draft,
+            article.pending,
+            self.minutes(article),
+            self.decorate(article),
+            self._columns(),
+        )
 
     def render_row(self, index: int, width: int) -> Text:
         article = self.articles[index]

@@ -10,10 +10,13 @@ Subclasses say how a row looks (:meth:`RowList.render_row`).
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -61,10 +64,17 @@ class RowList(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.row_count = 0
+        # Drawn rows by content: a filter keystroke moves rows around, and building a
+        # Strip from Rich Text cost about a millisecond a row.
+        self._strips: LRUCache[Hashable, Strip] = LRUCache(1024)
 
     # -- subclasses -----------------------------------------------------------------
     def render_row(self, index: int, width: int) -> Text:
         raise NotImplementedError
+
+    def row_key(self, index: int) -> Hashable | None:
+        """Everything row ``index`` is drawn from, or None to draw it every time."""
+        return None
 
     # -- data -----------------------------------------------------------------------
     def set_row_count(self, count: int, cursor: int = 0, announce: bool = True) -> None:
@@ -91,13 +101,22 @@ class RowList(ScrollView, can_focus=True):
         index = round(self.scroll_y) + y
         if index >= self.row_count:
             return Strip.blank(width, self.rich_style)
-        row = self.render_row(index, width)
         style = self.rich_style
         if index == self.cursor:
             style += FOCUSED_CURSOR if self.has_focus else UNFOCUSED_CURSOR
+        key = self.row_key(index)
+        if key is not None:
+            key = (key, width, style)
+            cached = self._strips.get(key)
+            if cached is not None:
+                return cached
+        row = self.render_row(index, width)
         segments = list(row.render(self.app.console))
         strip = Strip(Segment.apply_style(segments, style), row.cell_len)
-        return strip.adjust_cell_length(width, style)
+        strip = strip.adjust_cell_length(width, style)
+        if key is not None:
+            self._strips[key] = strip
+        return strip
 
     def watch_cursor(self, old: int, new: int) -> None:
         self._scroll_cursor_into_view()
