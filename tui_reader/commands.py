@@ -15,7 +15,6 @@ from tui_reader.core.fetch import Limits, make_client
 from tui_reader.core.library import Filter, Library
 from tui_reader.core.loader import (
     discover_feeds,
-    index_feed,
     is_feed_source,
     parse_local_feed,
     scan_sources,
@@ -193,10 +192,7 @@ def refresh_command(config: Config) -> int:
             )
 
     try:
-        outcomes = asyncio.run(go())
-        for outcome in outcomes:
-            if outcome.status == "updated":
-                index_feed(store, outcome.url)
+        outcomes = asyncio.run(go())  # each updated feed is saved and indexed as it comes
     finally:
         store.close()
     failed = sum(1 for o in outcomes if o.status == "failed")

@@ -546,8 +546,12 @@ async def refresh_feed(
     *,
     limits: Limits | None = None,
     analyse: Analyse | None = None,
+    parsers: FeedParsers | None = None,
 ) -> FeedOutcome:
-    """Fetch, parse and save one feed. Never raises for a feed problem: returns ``failed``."""
+    """Fetch, parse and save one feed. Never raises for a feed problem: returns ``failed``.
+
+    The document is parsed by ``parsers`` (default: in a thread).
+    """
     limits = limits or Limits()
     url = feed.url
     try:
@@ -571,8 +575,7 @@ async def refresh_feed(
         title = clean_line(feed.title or record.title or url)
         return FeedOutcome(url, title, "not_modified", 0, record.entry_count)
     try:
-        parsed = await asyncio.to_thread(
-            parse_feed,
+        parsed = await (parsers or _IN_THREAD).parse(
             download.body,
             url=url,
             headers=download.headers,
@@ -588,21 +591,32 @@ async def refresh_feed(
         for article in parsed.articles:
             article.feed_title = title
     try:
-        new_count = await asyncio.to_thread(
-            store.save_feed,
-            url,
-            title=parsed.title or title,
-            articles=parsed.articles,
-            etag=download.etag,
-            last_modified=download.last_modified,
-            tags=feed.tags,
+        new_count, saved = await asyncio.to_thread(
+            _save, store, feed, parsed.title or title, parsed.articles, download
         )
-        saved = store.get_feed(url)
     except Exception as exc:  # StoreError, or worse: report it as this feed's failure
         return _failed(store, feed, record, f"could not save: {clean_error(exc)}")
     total = saved.entry_count if saved else len(parsed.articles)
     message = "; ".join(parsed.warnings[:2])
     return FeedOutcome(url, title or clean_line(url), "updated", new_count, total, message)
+
+
+def _save(
+    store: Store, feed: FeedConfig, title: str, articles: list[Article], download: _Download
+) -> tuple[int, Any]:
+    """Save a fetched feed and put its entries in the search index: (new entries, record)."""
+    from tui_reader.core.text import plain_text
+
+    new_count = store.save_feed(
+        feed.url,
+        title=title,
+        articles=articles,
+        etag=download.etag,
+        last_modified=download.last_modified,
+        tags=feed.tags,
+    )
+    store.index_articles((a, plain_text(a.body or "")) for a in articles)
+    return new_count, store.get_feed(feed.url)
 
 
 async def _download(
@@ -670,12 +684,15 @@ async def refresh_all(
             unique.append(feed)
     semaphore = asyncio.Semaphore(max(1, limits.concurrency))
     done = 0
+    parsers = FeedParsers(len(unique))
 
     async def one(feed: FeedConfig) -> FeedOutcome:
         nonlocal done
         async with semaphore:
             try:
-                outcome = await refresh_feed(client, store, feed, limits=limits, analyse=analyse)
+                outcome = await refresh_feed(
+                    client, store, feed, limits=limits, analyse=analyse, parsers=parsers
+                )
             except Exception as exc:  # a bug in one feed's refresh must not stop the others
                 message = f"refresh failed: {clean_error(exc)}"
                 outcome = FeedOutcome(
@@ -686,7 +703,81 @@ async def refresh_all(
             on_progress(done, len(unique), outcome)
         return outcome
 
-    return list(await asyncio.gather(*(one(f) for f in unique)))
+    try:
+        return list(await asyncio.gather(*(one(f) for f in unique)))
+    finally:
+        parsers.close()
+
+
+# --------------------------------------------------------------------------- parsers
+
+MIN_FEEDS_FOR_PROCESSES = 4  # below this, starting processes costs more than it saves
+
+
+class FeedParsers:
+    """Where :func:`parse_feed` runs during a refresh: worker processes, or a thread.
+
+    Parsing is pure Python and holds the GIL, so threads parse one feed at a time and
+    slow the event loop down; a refresh of ``feeds`` (at least
+    :data:`MIN_FEEDS_FOR_PROCESSES`) on a machine with several cores parses in up to one
+    process per core instead. Only bytes go in and plain articles come out. The processes
+    come from a "forkserver" (else "spawn"), never a bare fork of this threaded process.
+    If they cannot start or break, parsing goes on in a thread and the result is the same.
+    """
+
+    def __init__(self, feeds: int = 0) -> None:
+        self.pool: Any = None
+        workers = min(os.cpu_count() or 1, feeds)
+        if workers >= 2 and feeds >= MIN_FEEDS_FOR_PROCESSES:
+            self.pool = _process_pool(workers)
+
+    async def parse(self, body: bytes, **kwargs: Any) -> ParsedFeed:
+        """:func:`parse_feed` (same arguments), off the event loop."""
+        if self.pool is not None:
+            try:
+                future = self.pool.submit(parse_feed, body, **kwargs)
+                result: ParsedFeed = await asyncio.wrap_future(future)
+                return result
+            except FeedError:
+                raise
+            except Exception:  # noqa: BLE001 - a broken pool or an argument that won't pickle
+                self.close()
+        return await asyncio.to_thread(parse_feed, body, **kwargs)
+
+    def close(self) -> None:
+        """Stop the processes; parses still running finish in the background."""
+        pool, self.pool = self.pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+_IN_THREAD = FeedParsers()
+
+
+def _process_pool(workers: int) -> Any:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        context = multiprocessing.get_context(method)
+        if method == "forkserver":
+            # Imported once in the server, so each worker starts ready to parse.
+            context.set_forkserver_preload(
+                ["tui_reader.core.feeds", "tui_reader.core.htmlmd", "tui_reader.core.text"]
+            )
+        return ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start)
+    except (OSError, ValueError, ImportError, NotImplementedError):
+        return None  # no semaphores or processes here (some sandboxes): use a thread
+
+
+def _worker_start() -> None:
+    """A parse worker: Ctrl+C is for the parent, and warnings never reach the terminal."""
+    import signal
+    import warnings
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warnings.simplefilter("ignore")
 
 
 # --------------------------------------------------------------------------- local files

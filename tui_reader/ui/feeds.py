@@ -1,8 +1,8 @@
 """Feeds in the app: cached entries at start, background refresh, progress and the feeds view.
 
 The UI never waits on the network: a refresh is an async worker on the app's loop, with
-HTTP in httpx and parsing and saving in threads. The article being read is never
-reloaded by a refresh, so the view does not move.
+HTTP in httpx, parsing in worker processes (or a thread) and saving in a thread. The
+article being read is never reloaded by a refresh, so the view does not move.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from textual import work
 from textual.widgets import Static
 
 from tui_reader.core.feeds import FeedConfig, FeedOutcome, local_path, refresh_all
-from tui_reader.core.loader import index_feed, parse_local_feed
+from tui_reader.core.loader import parse_local_feed
 from tui_reader.core.fetch import Limits, make_client
 from tui_reader.core.store import StoreError
 from tui_reader.core.text import analyse
@@ -123,12 +123,12 @@ class FeedsMixin:
 
     @work(group="feed-show")
     async def _show_feed(self: ReaderApp, url: str) -> None:
-        """Put a refreshed feed's entries into the list and the search index."""
+        """Put a refreshed feed's entries into the list (the refresh indexed them)."""
         store = self.store
         if store is None:
             return
         try:
-            articles = await asyncio.to_thread(index_feed, store, url)
+            articles = await asyncio.to_thread(store.feed_articles, url)
         except StoreError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return

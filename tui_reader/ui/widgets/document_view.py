@@ -95,6 +95,14 @@ class DocumentView(ScrollView, can_focus=True):
         self._estimate_all()
         self.scroll_to(0, 0, animate=False, immediate=True)
         self.refresh()
+        if self.scrollable_content_region.height > 0:
+            # Shown already: place it now, so the first frame shows the text (waiting
+            # for the next refresh cost about 0.3 s after Enter on a 5 MB article)...
+            pending = self._pending
+            self._apply_pending()
+            # ...and again once the new virtual size is laid out: until then a scroll
+            # past the old size is clamped, and a resumed position would be lost.
+            self._pending = pending
         self.call_after_refresh(self._apply_pending)
 
     def _apply_pending(self) -> None:

@@ -17,7 +17,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -96,12 +96,17 @@ class RowList(ScrollView, can_focus=True):
                 self.post_message(RowList.Highlighted(self, index))
 
     # -- rendering ------------------------------------------------------------------
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The widget's style walks the DOM (a fifth of a millisecond): once per pass.
+        self._row_style = self.rich_style
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         index = round(self.scroll_y) + y
+        style = getattr(self, "_row_style", None) or self.rich_style
         if index >= self.row_count:
-            return Strip.blank(width, self.rich_style)
-        style = self.rich_style
+            return Strip.blank(width, style)
         if index == self.cursor:
             style += FOCUSED_CURSOR if self.has_focus else UNFOCUSED_CURSOR
         key = self.row_key(index)
