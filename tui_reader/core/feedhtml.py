@@ -26,7 +26,7 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin
 
-from tui_reader.core.sanitize import safe_url
+from tui_reader.core.sanitize import clean_text, safe_url
 
 IMAGE_SCHEMES = frozenset({"http", "https"})
 DROPPED_TAGS = frozenset(
@@ -102,6 +102,7 @@ def html_to_markdown(html: str, base: str = "") -> str:
 _SIMPLE_TAG = re.compile(
     r"""<(?:(/?)(p|em|i|strong|b)|(a) href=(?:"([^"<>]*)"|'([^'<>]*)')|(/a))>"""
 )
+_PARAGRAPH_TAG = re.compile(r"</?p>")
 _INLINE = {"em": "*", "i": "*", "strong": "**", "b": "**"}
 _NEWLINE_SPACES = re.compile(r"[\t \r\n]*[\r\n][\t \r\n]*")  # as markdownify
 _RUN_SPACES = re.compile(r"[\t ]+")
@@ -139,11 +140,11 @@ def simple_markdown(html: str, base: str = "") -> str | None:
     outside a paragraph, character references, comments, or characters the sanitiser
     would change.
     """
-    if "&" in html or "<!" in html or "<?" in html or _ANY_SUSPECT.search(html):
+    if "&" in html or "<!" in html or "<?" in html or clean_text(html) != html:
         return None
     blocks: list[str] = []
-    pieces: list[str] | None = None  # the open paragraph's children, converted
-    inline: tuple[str, str | None] | None = None  # open (markup, href) and its text
+    children: list[tuple[bool, str]] | None = None  # the open <p>'s: (is text, string)
+    inline: tuple[str, str | None] | None = None  # the open element: (name, href)
     inline_text = ""
     position = 0
     for match in _SIMPLE_TAG.finditer(html):
@@ -151,47 +152,50 @@ def simple_markdown(html: str, base: str = "") -> str | None:
         position = match.end()
         if "<" in text:
             return None
-        closing, name, a_open, href1, href2, a_close = match.groups()
         if inline is not None:
             inline_text += text
-        elif text and pieces is not None:
-            pieces.append(text)
-        elif text.strip(" \t\n\f"):  # text outside a paragraph
+        elif children is not None:
+            if text:
+                children.append((True, text))
+        elif text.strip():
+            return None  # text outside a paragraph
+        closing, name, a_open, href1, href2, a_close = match.groups()
+        if name == "p":
+            if closing and children is not None and inline is None:
+                blocks.append(_paragraph(children))
+                children = None
+            elif not closing and children is None:
+                children = []
+            else:
+                return None
+        elif children is None:
             return None
-        if name == "p" and not closing and pieces is None:
-            pieces = []
-        elif name == "p" and closing and pieces is not None and inline is None:
-            blocks.append(_paragraph(pieces))
-            pieces = None
-        elif pieces is None:
-            return None
-        elif inline is None and (a_open or (name in _INLINE and not closing)):
-            inline = (("a", href1 if href1 is not None else href2) if a_open else (name, None))
+        elif inline is None and (a_open or not closing and not a_close):
+            inline = ("a", href2 if href1 is None else href1) if a_open else (name, None)
             inline_text = ""
         elif inline is not None and (a_close and inline[0] == "a" or closing and name == inline[0]):
-            pieces.append(_inline(inline, inline_text, base))
+            children.append((False, _inline(inline, inline_text, base)))
             inline = None
         else:
             return None
-    if pieces is not None or html[position:].strip(" \t\n\f"):
+    if children is not None or html[position:].strip():
         return None
-    return _join_newlines(blocks).strip("\n").strip()
+    return _join_newlines([b for b in blocks if b]).strip("\n").strip()
 
 
 def _normal(text: str) -> str:
     """A text node as markdownify writes it: whitespace runs folded, then escaped."""
-    if "\n" in text or "\r" in text:
+    if "\n" in text:
         text = _NEWLINE_SPACES.sub("\n", text)
     return escape_text(_RUN_SPACES.sub(" ", text))
 
 
-def _inline(markup: tuple[str, str | None], text: str, base: str) -> str:
-    if not text:
-        return "\x00"  # a marker for "no child": the element still separates texts
+def _inline(element: tuple[str, str | None], text: str, base: str) -> str:
+    """A link or emphasis around its text, as the full converter writes it."""
     prefix, suffix, text = _chomp(_normal(text))
     if not text:
         return ""
-    name, href = markup
+    name, href = element
     if name != "a":
         symbol = _INLINE[name]
         return f"{prefix}{symbol}{text}{symbol}{suffix}"
@@ -199,17 +203,39 @@ def _inline(markup: tuple[str, str | None], text: str, base: str) -> str:
     return f"{prefix}[{text}]({url}){suffix}" if url else f"{prefix}{text}{suffix}"
 
 
-def _paragraph(children: list[str]) -> str:
-    """markdownify's <p>: text children folded and stripped at the edges, then joined."""
-    strings: list[str] = []
+def _paragraph(children: list[tuple[bool, str]]) -> str:
+    """markdownify's <p>: blank text at its edges dropped, edge text stripped, joined."""
+    strings = []
     last = len(children) - 1
-    for i, child in enumerate(children):
-        if child == "\x00":
-            continue  # an empty element: nothing to write
-        if child.startswith(("*", "[", " ")) or i in ():
-            pass
-        strings.append(child)
-    return "\n\n" + _join_newlines(strings).strip(" \t\r\n") + "\n\n" if strings else ""
+    for i, (is_text, value) in enumerate(children):
+        if is_text:
+            if (i == 0 or i == last) and not value.strip():
+                continue
+            value = _normal(value)
+            if i == 0:
+                value = value.lstrip(" \t\r\n")
+            if i == last:
+                value = value.rstrip()
+        if value:
+            strings.append(value)
+    text = _join_newlines(strings).strip(" \t\r\n")
+    return f"\n\n{text}\n\n" if text else ""
+
+
+def _join_newlines(strings: list[str]) -> str:
+    """Join converted siblings, newlines where two meet folded to at most two."""
+    joined = [""]
+    for string in strings:
+        match = _EDGE_NEWLINES.match(string)
+        assert match is not None  # the pattern matches every string
+        leading, content, trailing = match.groups()
+        if joined[-1] and leading:
+            leading = "\n" * min(2, max(len(joined.pop()), len(leading)))
+        joined.extend([leading, content, trailing])
+    return "".join(joined)
+
+
+# --------------------------------------------------------------------------- plain text
 
 
 def escape_declarations(html: str) -> str:
@@ -256,10 +282,17 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data)
 
 
+def _strip_simple_tags(html: str) -> str:
+    """The shortcut's tags removed, paragraphs as line breaks; other tags stay."""
+    return _SIMPLE_TAG.sub("", _PARAGRAPH_TAG.sub("\n", html))
+
+
 def html_to_text(html: str, keep_lines: bool = False) -> str:
     """The text of an HTML fragment: tags removed, entities decoded, spaces collapsed."""
     if "<" not in html and "&" not in html:
         text = html
+    elif "&" not in html and "<" not in (text := _strip_simple_tags(html)):
+        pass  # only <p>, links and emphasis: what the parser below would give
     else:
         extractor = _TextExtractor()
         try:

@@ -3,7 +3,8 @@
 Parsing is separate from fetching (lemon24/reader's split). :func:`parse_feed` takes the
 raw body and the response headers and returns clean articles:
 
-* XML goes to feedparser as bytes in a ``BytesIO`` with the final URL as
+* Plain RSS 2.0 is read by :mod:`.feedxml` (ElementTree, feedparser's rules, many times
+  faster); other XML goes to feedparser as bytes in a ``BytesIO`` with the final URL as
   ``content-location`` (never a ``str``, never a URL). Before that, a document that
   declares XML entities is refused: feedparser's own stripping misses a one-line
   DOCTYPE and expands a "safe" entity quadratically (THREATS.md rows 3-5).
@@ -13,8 +14,9 @@ raw body and the response headers and returns clean articles:
   bodies are cleaned *after* conversion because ``&#27;`` decodes into ESC.
 * One bad entry is skipped with a warning; duplicate ids keep the first entry.
 
-:func:`refresh_feed` and :func:`refresh_all` fetch, parse (in a thread) and save. A failure
-records the error in the store and never touches cached entries (row 10).
+:func:`refresh_feed` and :func:`refresh_all` fetch, parse (in worker processes for a big
+refresh, else in a thread: :class:`FeedParsers`), save and index. A failure records the
+error in the store and never touches cached entries (row 10).
 """
 
 from __future__ import annotations
@@ -88,6 +90,8 @@ class ParsedFeed:
     title: str
     articles: list[Article]
     warnings: list[str] = field(default_factory=list)
+    # Plain text of each article for the search index; filled by FeedParsers.parse.
+    search_texts: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,9 +212,12 @@ def _read_xml_feed(
     response_headers["content-location"] = base
     if declares_entities(body, response_headers):
         raise FeedError("feed refused: declares XML entities")
-    from tui_reader.core.feedxml import read_rss
-
-    fast = read_rss(body, response_headers)
+    try:
+        from tui_reader.core.feedxml import read_rss
+    except ImportError:  # it uses feedparser internals; a feedparser without them is fine
+        fast = None
+    else:
+        fast = read_rss(body, response_headers)
     if fast is not None:
         feed, raw_entries = fast
         return _feed_title(feed), _from_raw(raw_entries, warnings)
@@ -555,7 +562,8 @@ async def refresh_feed(
     limits = limits or Limits()
     url = feed.url
     try:
-        record = store.get_feed(url)
+        # In a thread: a save in progress holds the store, and the loop must not wait on it.
+        record = await asyncio.to_thread(store.get_feed, url)
     except Exception as exc:  # StoreError: the library is unusable, not this feed
         message = f"could not read the library: {clean_error(exc)}"
         return FeedOutcome(url, clean_line(feed.title or url), "failed", message=message)
@@ -592,7 +600,7 @@ async def refresh_feed(
             article.feed_title = title
     try:
         new_count, saved = await asyncio.to_thread(
-            _save, store, feed, parsed.title or title, parsed.articles, download
+            _save, store, feed, parsed.title or title, parsed, download
         )
     except Exception as exc:  # StoreError, or worse: report it as this feed's failure
         return _failed(store, feed, record, f"could not save: {clean_error(exc)}")
@@ -602,20 +610,18 @@ async def refresh_feed(
 
 
 def _save(
-    store: Store, feed: FeedConfig, title: str, articles: list[Article], download: _Download
+    store: Store, feed: FeedConfig, title: str, parsed: ParsedFeed, download: _Download
 ) -> tuple[int, Any]:
     """Save a fetched feed and put its entries in the search index: (new entries, record)."""
-    from tui_reader.core.text import plain_text
-
     new_count = store.save_feed(
         feed.url,
         title=title,
-        articles=articles,
+        articles=parsed.articles,
         etag=download.etag,
         last_modified=download.last_modified,
         tags=feed.tags,
     )
-    store.index_articles((a, plain_text(a.body or "")) for a in articles)
+    store.index_articles(zip(parsed.articles, _search_texts(parsed), strict=True))
     return new_count, store.get_feed(feed.url)
 
 
@@ -732,17 +738,17 @@ class FeedParsers:
             self.pool = _process_pool(workers)
 
     async def parse(self, body: bytes, **kwargs: Any) -> ParsedFeed:
-        """:func:`parse_feed` (same arguments), off the event loop."""
+        """:func:`parse_feed` (same arguments), off the event loop, with search texts."""
         if self.pool is not None:
             try:
-                future = self.pool.submit(parse_feed, body, **kwargs)
+                future = self.pool.submit(_parse_for_saving, body, **kwargs)
                 result: ParsedFeed = await asyncio.wrap_future(future)
                 return result
             except FeedError:
                 raise
             except Exception:  # noqa: BLE001 - a broken pool or an argument that won't pickle
                 self.close()
-        return await asyncio.to_thread(parse_feed, body, **kwargs)
+        return await asyncio.to_thread(_parse_for_saving, body, **kwargs)
 
     def close(self) -> None:
         """Stop the processes; parses still running finish in the background."""
@@ -754,17 +760,33 @@ class FeedParsers:
 _IN_THREAD = FeedParsers()
 
 
+def _parse_for_saving(body: bytes, **kwargs: Any) -> ParsedFeed:
+    parsed = parse_feed(body, **kwargs)
+    _search_texts(parsed)  # work done here, in a worker, is work the saving thread saves
+    return parsed
+
+
+def _search_texts(parsed: ParsedFeed) -> list[str]:
+    if len(parsed.search_texts) != len(parsed.articles):
+        from tui_reader.core.text import plain_text
+
+        parsed.search_texts = [plain_text(a.body or "") for a in parsed.articles]
+    return parsed.search_texts
+
+
 def _process_pool(workers: int) -> Any:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     try:
-        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        methods = multiprocessing.get_all_start_methods()
+        method = "forkserver" if "forkserver" in methods else "spawn"
         context = multiprocessing.get_context(method)
         if method == "forkserver":
             # Imported once in the server, so each worker starts ready to parse.
+            # (BeautifulSoup and markdownify load in a worker only if it needs them.)
             context.set_forkserver_preload(
-                ["tui_reader.core.feeds", "tui_reader.core.htmlmd", "tui_reader.core.text"]
+                ["__main__", "tui_reader.core.feeds", "tui_reader.core.feedxml"]
             )
         return ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start)
     except (OSError, ValueError, ImportError, NotImplementedError):

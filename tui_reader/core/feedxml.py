@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from contextlib import suppress
 from typing import Any
 
 from feedparser.datetimes import _parse_date
@@ -108,13 +109,14 @@ def _read(root: ET.Element, base: str) -> tuple[dict[str, Any], list[dict[str, A
 def _check_other(element: ET.Element) -> None:
     """A channel child other than title and items must not touch titles or entries."""
     holder = _local(element.tag).lower() in ("image", "textinput")
+    children = {id(child) for child in element} if holder else set()
     for inner in element.iter():
         if inner is element:
             continue
-        if _local(inner.tag).lower() in _STATEFUL:
-            # An image's own title goes to the image, as long as it is a plain child.
-            if not (holder and inner.tag == "title" and inner in list(element)):
-                raise _NotSimple
+        # An image's own title goes to the image, as long as it is a plain child.
+        own_title = inner.tag == "title" and id(inner) in children
+        if _local(inner.tag).lower() in _STATEFUL and not own_title:
+            raise _NotSimple
 
 
 def _entry(item: ET.Element, base: str) -> dict[str, Any]:
@@ -196,10 +198,8 @@ def _add_tag(tags: list[dict[str, Any]], term: str | None, scheme: str | None) -
 
 def _repair(text: str) -> str:
     """feedparser's last steps on every text: UTF-8 read as Latin-1 mended, cp1252 mapped."""
-    try:
+    with suppress(UnicodeEncodeError, UnicodeDecodeError):
         text = text.encode("iso-8859-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        pass
     return text.translate(_cp1252)
 
 

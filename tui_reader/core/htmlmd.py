@@ -5,7 +5,6 @@ Kept apart so BeautifulSoup and markdownify load only when feed HTML is converte
 
 from __future__ import annotations
 
-import re
 import threading
 from typing import Any
 
@@ -19,16 +18,11 @@ from tui_reader.core.feedhtml import (
     _chomp,
     escape_declarations,
     escape_markdown,
+    escape_text,
     html_to_text,
     resolve_url,
 )
 from tui_reader.core.sanitize import clean_line, clean_text
-
-# markdownify's escape_misc patterns (markdownify 1.x), used by the quicker escape below.
-_MISC_CHARS = re.compile(r"([]\\&<`[>~=+|])")
-_DASHES = re.compile(r"(\s|^)(-+(?:\s|$))")
-_HASHES = re.compile(r"(\s|^)(#{1,6}(?:\s|$))")
-_LIST_ITEMS = re.compile(r"((?:\s|^)[0-9]{1,9})([.)](?:\s|$))")
 
 _Converter: Any = MarkdownConverter  # its stub omits the per-tag methods we override
 
@@ -59,18 +53,7 @@ class FeedMarkdownConverter(_Converter):  # type: ignore[misc]
         return ""
 
     def escape(self, text: str, parent_tags: Any) -> str:
-        # markdownify's escape with escape_misc, minus the regexes that cannot match: most
-        # text nodes hold no "-", "#", "." or ")", and this runs on every one of them.
-        if not text:
-            return ""
-        text = _MISC_CHARS.sub(r"\\\1", text)
-        if "-" in text:
-            text = _DASHES.sub(r"\1\\\2", text)
-        if "#" in text:
-            text = _HASHES.sub(r"\1\\\2", text)
-        if "." in text or ")" in text:
-            text = _LIST_ITEMS.sub(r"\1\\\2", text)
-        return text.replace("*", r"\*").replace("_", r"\_")
+        return escape_text(text)  # markdownify's, quicker
 
     def convert_a(self, el: Any, text: str, parent_tags: Any) -> str:
         if "_noformat" in parent_tags or "a" in parent_tags:

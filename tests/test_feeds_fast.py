@@ -1,0 +1,379 @@
+"""The quick paths of feed parsing give what the full ones give.
+
+* RSS 2.0 read with ElementTree (:mod:`tui_reader.core.feedxml`) against feedparser;
+* simple HTML written as Markdown without BeautifulSoup and markdownify, and as text
+  without the HTML parser;
+* feeds parsed in worker processes against feeds parsed in a thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+import httpx
+import pytest
+from feed_samples import ATOM, RSS, has_control, rss_with_items
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tui_reader.core import feedxml
+from tui_reader.core.article import Heading
+from tui_reader.core.feedhtml import _TextExtractor, html_to_text, simple_markdown
+from tui_reader.core.feeds import FeedConfig, FeedParsers, parse_feed, refresh_all
+from tui_reader.core.htmlmd import convert
+from tui_reader.core.store import Store
+from tui_reader.core.text import analyse, plain_text
+
+URL = "https://example.org/blog/feed.xml"
+XML = {"content-type": "application/rss+xml; charset=utf-8"}
+NS = (
+    'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+    'xmlns:atom="http://www.w3.org/2005/Atom"'
+)
+
+
+def rss(*items: str, channel: str = "<title>Feed</title>") -> bytes:
+    body = "".join(f"<item>{item}</item>" for item in items)
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0" {NS}><channel>'
+        f"{channel}{body}</channel></rss>"
+    ).encode()
+
+
+def both_ways(body: bytes, monkeypatch: pytest.MonkeyPatch, **kwargs: object):
+    """(fast result, feedparser result) of parse_feed on the same document."""
+    kwargs.setdefault("url", URL)
+    kwargs.setdefault("headers", XML)
+    kwargs.setdefault("analyse", analyse)
+    fast = parse_feed(body, **kwargs)  # type: ignore[arg-type]
+    with monkeypatch.context() as patch:
+        patch.setattr(feedxml, "read_rss", lambda body, headers: None)
+        slow = parse_feed(body, **kwargs)  # type: ignore[arg-type]
+    return fast, slow
+
+
+def headers_for(url: str = URL) -> dict[str, str]:
+    return {**XML, "content-location": url}
+
+
+TRICKY_ITEMS = [
+    # a permalink guid is the link, resolved against the document
+    "<title>guid only</title><guid>/posts/1</guid><description>a</description>",
+    '<title>not a link</title><guid isPermaLink="false">/posts/2</guid>',
+    '<title>True is not true</title><guid isPermaLink="True">/posts/3</guid>',
+    "<guid>https://example.org/g</guid><link>/posts/4?a=1&amp;amp;b=2</link><title>order</title>",
+    "<link>../up</link><guid>https://example.org/g5</guid>",
+    "<link></link><guid>https://example.org/g6</guid>",
+    # titles that look like HTML, or don't
+    "<title>An &lt;em&gt;HTML&lt;/em&gt; title</title><guid>t1</guid>",
+    "<title>a &lt; b and c &gt; d</title><guid>t2</guid>",
+    "<title>R&amp;D &amp;amp; more</title><guid>t3</guid>",
+    "<title>  spaced\n  out  </title><guid>t4</guid>",
+    # text repairs feedparser makes: UTF-8 read as Latin-1, cp1252 in C1
+    "<title>cafÃ© \u0080 \u0093quoted\u0094</title><guid>r1</guid>",
+    # content and summary in both orders, empty ones
+    "<guid>c1</guid><description>short</description><content:encoded>&lt;p&gt;long "
+    "&lt;a href='/x'&gt;link&lt;/a&gt;&lt;/p&gt;</content:encoded>",
+    "<guid>c2</guid><content:encoded><![CDATA[<p>long <b>body</b></p>]]></content:encoded>"
+    "<description>short</description>",
+    "<guid>c3</guid><content:encoded><![CDATA[<p>only content</p>]]></content:encoded>",
+    "<guid>c4</guid><content:encoded></content:encoded><description>text</description>",
+    "<guid>c5</guid><description></description>",
+    "<guid>c6</guid><description>Plain text *not* [markdown](x)</description>",
+    # authors, dates, categories
+    "<guid>a1</guid><author>alice@example.org (Alice)</author>",
+    "<guid>a2</guid><dc:creator>Bob</dc:creator><dc:date>2024-01-02T03:04:05Z</dc:date>",
+    "<guid>d1</guid><pubDate>Tue, 02 Jan 2024 10:00:00 +0200</pubDate>"
+    "<dc:date>2024-02-02T00:00:00Z</dc:date>",
+    "<guid>d2</guid><pubDate>not a date</pubDate>",
+    '<guid>k1</guid><category domain="d">One</category><category>two</category>'
+    '<category domain="e"></category><category>Three</category><category>One</category>',
+    "<guid>k2</guid><category></category><category>  x  </category>",
+    # elements feedparser keeps elsewhere
+    '<guid>i1</guid><comments>https://example.org/c</comments><enclosure url="/a.mp3"/>',
+    # hostile text (raw C0 controls are not XML: such a document goes to feedparser)
+    "<guid>h1</guid><title>Ti\x9b6n\x9d8;;x\x9ctle</title><description>&lt;p&gt;a&amp;#27;[2Jb"
+    "&lt;script&gt;alert(1)&lt;/script&gt;&lt;a href='javascript:x'&gt;js&lt;/a&gt;"
+    "&lt;/p&gt;</description>",
+    "<title>no id at all</title><description>hash me</description>",
+]
+
+
+@pytest.mark.parametrize("item", TRICKY_ITEMS)
+def test_fast_rss_gives_feedparsers_articles(item: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    body = rss(item)
+    assert feedxml.read_rss(body, headers_for()) is not None  # the quick path was taken
+    fast, slow = both_ways(body, monkeypatch, final_url="https://example.org/blog/feed.xml")
+    assert fast.articles == slow.articles
+    assert (fast.title, fast.warnings) == (slow.title, slow.warnings)
+
+
+@pytest.mark.parametrize(
+    "channel",
+    [
+        "<title>Feed</title>",
+        "<title></title>",
+        "",
+        "<title>A &lt;b&gt;bold&lt;/b&gt; feed</title><atom:link rel='self' href='x'/>",
+        "<image><title>Logo</title><url>https://example.org/l.png</url></image><title>F</title>",
+        "<description>about</description><title>Last</title>",
+    ],
+)
+def test_fast_rss_gives_feedparsers_feed_title(
+    channel: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = rss("<guid>1</guid><title>one</title>", channel=channel)
+    assert feedxml.read_rss(body, headers_for()) is not None
+    fast, slow = both_ways(body, monkeypatch)
+    assert fast.title == slow.title
+    assert fast.articles == slow.articles
+
+
+def test_sample_feeds_read_the_same_both_ways(monkeypatch: pytest.MonkeyPatch) -> None:
+    for body in (RSS, rss_with_items("<title>x</title><guid>1</guid>")):
+        fast, slow = both_ways(body, monkeypatch)
+        assert fast.articles == slow.articles and fast.title == slow.title
+
+
+@pytest.mark.parametrize(
+    ("body", "headers"),
+    [
+        (ATOM, XML),  # Atom is left to feedparser
+        (rss("<guid>1</guid>").replace(b'version="2.0"', b'version="0.91"'), XML),
+        (b'<?xml version="1.0"?><!DOCTYPE rss SYSTEM "x.dtd">' + rss("<guid>1</guid>")[38:], XML),
+        (rss('<guid xml:base="https://elsewhere.example/">1</guid>'), XML),
+        (
+            rss(
+                "<guid>1</guid><itunes:summary xmlns:itunes='http://www.itunes.com/dtds/"
+                "podcast-1.0.dtd'>s</itunes:summary>"
+            ),
+            XML,
+        ),
+        (rss("<guid>1</guid><title>a</title><title>b</title>"), XML),
+        (rss("<guid>1</guid><author>a</author><dc:creator>b</dc:creator>"), XML),
+        (rss("<guid>1</guid><description><p>markup</p></description>"), XML),
+        (rss('<guid>1</guid><description type="text">t</description>'), XML),
+        (rss("<guid>1</guid><atom:link href='https://example.org/a'/>"), XML),
+        (rss("<guid>1</guid><pubdate>Tue, 02 Jan 2024 10:00:00 GMT</pubdate>"), XML),
+        (rss("<guid>1</guid>", channel="<title>a</title><dc:title>b</dc:title>"), XML),
+        (rss("<guid>1</guid>", channel="<foo><entry>x</entry></foo>"), XML),
+        (rss("<guid>1</guid>"), {"content-type": "text/html"}),  # feedparser flags it
+        (rss("<guid>1</guid>") + b"<junk>", XML),  # not well-formed
+    ],
+)
+def test_fast_rss_leaves_other_documents_to_feedparser(
+    body: bytes, headers: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert feedxml.read_rss(body, {**headers, "content-location": URL}) is None
+    fast, slow = both_ways(body, monkeypatch, headers=headers)
+    assert fast.articles == slow.articles
+
+
+_TEXT = st.lists(
+    st.sampled_from([*"ab -#.)1*_[]<>&\n\t é\u00a0\u0092", "&amp;", "&lt;", "Ã©", "/x"]),
+    max_size=12,
+).map("".join)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    fields=st.lists(
+        st.tuples(
+            st.sampled_from(
+                ["title", "link", "guid", "description", "content:encoded", "author",
+                 "pubDate", "dc:date", "category", "comments"]
+            ),
+            _TEXT,
+        ),
+        max_size=6,
+    ),
+    permalink=st.sampled_from(["", ' isPermaLink="false"', ' isPermaLink="true"']),
+)  # fmt: skip
+def test_fast_rss_matches_feedparser_on_generated_items(
+    fields: list[tuple[str, str]], permalink: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parts = []
+    for name, text in fields:
+        value = text.replace("&", "&amp;").replace("<", "&lt;") if "&" not in text else text
+        value = value.replace("<", "&lt;")
+        attrs = permalink if name == "guid" else ""
+        parts.append(f"<{name}{attrs}>{value}</{name}>")
+    body = rss("".join(parts))
+    fast, slow = both_ways(body, monkeypatch)
+    assert fast.articles == slow.articles
+    assert fast.title == slow.title
+
+
+# ------------------------------------------------------------------- simple HTML
+
+_WORDS = st.text(st.sampled_from(list("ab -#.)1*_[]>=+|~`\\\n\t é\u00a0")), max_size=10)
+_INLINE = st.builds(
+    lambda tag, text, href: (
+        f'<a href="{href}">{text}</a>' if tag == "a" else f"<{tag}>{text}</{tag}>"
+    ),
+    st.sampled_from(["a", "em", "i", "strong", "b"]),
+    _WORDS,
+    st.sampled_from(["/x", "https://example.org/(a) b", "javascript:x", "", " /y\n"]),
+)
+_PARAGRAPH = st.lists(st.one_of(_WORDS, _INLINE), max_size=5).map(
+    lambda parts: "<p>" + "".join(parts) + "</p>"
+)
+_SIMPLE_HTML = st.lists(
+    st.one_of(_PARAGRAPH, st.sampled_from(["", " ", "\n", "\n \t"])), max_size=5
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SIMPLE_HTML)
+def test_simple_html_shortcut_gives_the_converters_markdown(html: str) -> None:
+    fast = simple_markdown(html, "https://example.org/posts/1")
+    assert fast is not None
+    assert fast == convert(html, "https://example.org/posts/1")
+
+
+@settings(max_examples=200, deadline=None)
+@given(_SIMPLE_HTML)
+def test_simple_html_shortcut_gives_the_parsers_text(html: str) -> None:
+    extractor = _TextExtractor()
+    extractor.feed(html)
+    extractor.close()
+    text = "".join(extractor.parts)
+    assert html_to_text(html) == " ".join(text.split())
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "text outside",
+        "<p>a<br>b</p>",
+        "<p>a &amp; b</p>",
+        "<p>x &#27;[2J</p>",
+        "<p><em><b>nested</b></em></p>",
+        "<p><p>nested</p></p>",
+        "<p>unclosed",
+        "<P>upper</P>",
+        '<p><a href="x" title="t">a</a></p>',
+        "<p>a < b</p>",
+        "<p>a</p><!-- c -->",
+        "<p>\x1b]0;x\x07</p>",
+        "<div>other</div>",
+    ],
+)
+def test_other_html_takes_the_full_converter(html: str) -> None:
+    assert simple_markdown(html) is None
+
+
+def test_quoted_declarations_show_and_processing_instructions_do_not() -> None:
+    text = convert('<p>a <!ENTITY x "y"> b <?php echo 1 ?> c <!DOCTYPE html> d</p>')
+    assert "ENTITY x" in text
+    assert "php" not in text and "DOCTYPE" not in text
+
+
+# ------------------------------------------------------------------- processes
+
+HOSTILE = rss(
+    "<guid>h</guid><title>Ti\x1b]0;pwned\x07tle</title>"
+    "<link>javascript:alert(1)</link>"
+    "<description>&lt;p&gt;Body &amp;#27;]0;x&amp;#7; &lt;a href='javascript:alert(1)'&gt;"
+    "click&lt;/a&gt; &lt;img src='data:image/png;base64,AAAA' alt='pic'&gt;"
+    "&lt;script&gt;alert(2)&lt;/script&gt;&lt;/p&gt;</description>",
+    "<guid>ok</guid><title>Fine</title><description>&lt;p&gt;Hello &lt;a href='/x'&gt;"
+    "there&lt;/a&gt;&lt;/p&gt;</description>",
+)
+
+
+def test_worker_processes_parse_exactly_as_a_thread() -> None:
+    bodies = [RSS, ATOM, HOSTILE, b"not a feed", rss_with_items("<title>x</title>")]
+
+    async def go() -> list[object]:
+        parsers = FeedParsers(len(bodies))
+        assert parsers.pool is not None
+        try:
+            results = []
+            for body in bodies:
+                try:
+                    results.append(await parsers.parse(body, url=URL, headers=XML, analyse=analyse))
+                except Exception as exc:  # noqa: BLE001 - compared below
+                    results.append(repr(exc))
+            assert parsers.pool is not None  # no fallback happened
+            return results
+        finally:
+            parsers.close()
+
+    expected = []
+    for body in bodies:
+        try:
+            parsed = parse_feed(body, url=URL, headers=XML, analyse=analyse)
+            parsed.search_texts = [plain_text(a.body or "") for a in parsed.articles]
+            expected.append(parsed)
+        except Exception as exc:  # noqa: BLE001
+            expected.append(repr(exc))
+    assert asyncio.run(go()) == expected
+
+
+def test_hostile_feed_is_still_sanitised_in_a_worker() -> None:
+    async def go():
+        parsers = FeedParsers(8)
+        try:
+            return await parsers.parse(HOSTILE, url=URL, headers=XML)
+        finally:
+            parsers.close()
+
+    entry = asyncio.run(go()).articles[0]
+    assert entry.title.startswith("Ti") and "pwned" not in entry.title
+    assert entry.link == ""
+    body = entry.body or ""
+    assert not has_control(body, allow="\n\t")
+    assert "click" in body and "](" not in body
+    for gone in ("javascript", "data:", "alert"):
+        assert gone not in body
+
+
+def test_an_argument_that_cannot_go_to_a_process_falls_back_to_a_thread() -> None:
+    def local_analyse(body: str) -> tuple[int, bool, tuple[Heading, ...]]:
+        return 7, False, ()
+
+    async def go():
+        parsers = FeedParsers(8)
+        try:
+            return await parsers.parse(RSS, url=URL, headers=XML, analyse=local_analyse)
+        finally:
+            parsers.close()
+
+    parsed = asyncio.run(go())
+    assert [a.words for a in parsed.articles] == [7, 7]
+
+
+def test_small_refreshes_and_single_cores_use_a_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert FeedParsers(1).pool is None
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert FeedParsers(100).pool is None
+
+
+class _Body(httpx.AsyncByteStream):
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    async def __aiter__(self):
+        yield self.data
+
+
+async def test_refresh_all_with_processes_saves_and_indexes(tmp_path: Path) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        n = request.url.path.strip("/")
+        item = f"<title>Post {n}</title><guid>p{n}</guid><description>word{n}x</description>"
+        return httpx.Response(200, stream=_Body(rss_with_items(item)), headers=XML)
+
+    feeds = [FeedConfig(f"https://example.org/{n}") for n in range(6)]
+    with Store(tmp_path / "library.sqlite3") as store:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
+            outcomes = await refresh_all(client, store, feeds, analyse=analyse)
+        assert [(o.status, o.message) for o in outcomes] == [("updated", "")] * 6
+        for n in range(6):
+            key = f"feed:https://example.org/{n}::https://example.org/p{n}"  # guid as link
+            assert store.search(f"word{n}x") == [key]
