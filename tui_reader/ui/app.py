@@ -333,12 +333,6 @@ class ReaderApp(FeedsMixin, App[None]):
         """Show an article; it resumes where it was left unless ``position`` is given."""
         self._save_position()
         self.article = article
-        self.query_one("#article-header", Static).update(
-            article_header(article, self.library.minutes(article))
-        )
-        self.query_one("#reader-pane").remove_class("-empty")
-        self.query_one("#list-pane").remove_class("-alone")
-        self.query_one("#main").add_class("-reading")
         self.state.opened(article.key)
         if self._read_timer is not None:
             self._read_timer.stop()
@@ -372,6 +366,14 @@ class ReaderApp(FeedsMixin, App[None]):
         if self.article is None or article.key != self.article.key:
             return  # the user has opened something else meanwhile
         self.document = document
+        # The pane changes here, with the document, not when Enter is pressed: one
+        # layout pass instead of two (each is a full-screen render, ~0.1 s on 5 MB).
+        self.query_one("#article-header", Static).update(
+            article_header(article, self.library.minutes(article))
+        )
+        self.query_one("#reader-pane").remove_class("-empty")
+        self.query_one("#list-pane").remove_class("-alone")
+        self.query_one("#main").add_class("-reading")
         if loaded.error:
             self.notify(loaded.error, severity="error", markup=False)
         view = self.query_one(DocumentView)
