@@ -148,3 +148,23 @@ def test_real_terminal_lists_opens_and_quits(terminal: Terminal, sample_content:
     )
     assert "Traceback" not in after
     assert "tui-reader-exited-0" in after
+
+
+def test_letters_typed_with_the_slash_in_one_burst_reach_the_filter(
+    terminal: Terminal, sample_content: Path
+) -> None:
+    # A fast typist's "/rust" arrives as one read: the letters must land in the filter
+    # field (they used to reach the list, where "s" stars and "t" opens the tag picker).
+    terminal.wait_for(lambda s: s.rstrip().endswith("$"), "the shell prompt")
+    command = shlex.join([sys.executable, "-m", "tui_reader", str(sample_content)])
+    terminal.send(command, "Enter")
+    terminal.wait_for(lambda s: GUIDE_TITLE in s, "the article list")
+    terminal.send("-l", "/rust")
+    screen = terminal.wait_for(lambda s: "filter: rust" in s, "the filter bar to show the text")
+    assert "★" not in screen and "Tags — space chooses" not in screen
+    assert "Small Rust Tools" in screen
+    terminal.send("Escape")  # clears the filter and leaves the field
+    terminal.wait_for(lambda s: "all articles" in s, "the filter to clear")
+    time.sleep(0.3)  # a lone Escape, not Alt+q, to the terminal
+    terminal.send("q")
+    terminal.wait_for(lambda s: s.rstrip().endswith("$"), "the shell prompt after quitting")

@@ -8,12 +8,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from rich.style import Style
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Input, Static
 from textual.timer import Timer
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from tui_reader.core.article import Article
@@ -165,6 +165,23 @@ class ReaderApp(FeedsMixin, App[None]):
             self.post_message(ScanBatch(batch, errors))
         self.post_message(ScanFinished(discover_feeds(sources), list(problems.values())))
 
+    async def on_event(self, event: events.Event) -> None:
+        # "/post" typed in one burst: the letters behind "/" reach the list before the
+        # filter field has focus, and come back unhandled (after "/" opened the field).
+        # Type them into the field instead of dropping them; the list forgets the field
+        # once it has focus again.
+        if isinstance(event, events.Key) and event.is_forwarded:
+            field = self.query_one(ArticleList).type_ahead
+            if (
+                field is not None
+                and field.has_class("-shown")
+                and event.is_printable
+                and event.character
+            ):
+                field.insert_text_at_cursor(event.character)
+                return
+        await super().on_event(event)
+
     def on_scan_batch(self, message: ScanBatch) -> None:
         self.add_articles(message.articles, message.errors)
 
@@ -209,6 +226,8 @@ class ReaderApp(FeedsMixin, App[None]):
     def apply_filter(self) -> None:
         articles = self.query_one(ArticleList)
         keep = articles.current.key if articles.current else None
+        if articles.cursor == 0 and (self.loading or self.measuring):
+            keep = None  # still filling in: the top row stays the top row, not one article
         rows = self.library.select(
             self.filter,
             self.sort,
@@ -248,7 +267,10 @@ class ReaderApp(FeedsMixin, App[None]):
         )
         field.add_class("-shown")
         field.value = self._search_text if search else self.filter.text
+        field.cursor_position = len(field.value)
         self.screen.set_focus(field)
+        # Keys typed right after "/" are already queued for the list: it passes them on.
+        self.query_one(ArticleList).type_ahead = field
 
     @property
     def _search_text(self) -> str:

@@ -15,8 +15,8 @@ from textual import work
 from textual.widgets import Static
 
 from tui_reader.core.feeds import FeedConfig, FeedOutcome, local_path, refresh_all
-from tui_reader.core.loader import parse_local_feed
 from tui_reader.core.fetch import Limits, make_client
+from tui_reader.core.loader import parse_local_feed
 from tui_reader.core.store import StoreError
 from tui_reader.core.text import analyse
 from tui_reader.ui.screens.feeds import FeedsScreen
