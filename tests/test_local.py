@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tui_reader.core.article import Heading
 from tui_reader.core import local
-from tui_reader.core.local import iter_markdown_files, load_article, load_source
+from tui_reader.core.article import Article, Heading
+from tui_reader.core.loader import scan_markdown
+from tui_reader.core.local import iter_markdown_files, load_article
 
 needs_symlinks = pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX symlinks")
 needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
@@ -296,6 +297,16 @@ def test_toml_and_json_files(tmp_path: Path) -> None:
 
 
 # --- sources -----------------------------------------------------------------------------
+
+
+def load_source(source: str) -> tuple[list[Article], list[str]]:
+    """Everything the scan of one source yields, gathered."""
+    articles: list[Article] = []
+    errors: list[str] = []
+    for batch, problems in scan_markdown(source):
+        articles += batch
+        errors += problems
+    return articles, errors
 
 
 def test_load_source_folder(tmp_path: Path) -> None:

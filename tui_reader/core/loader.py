@@ -253,10 +253,3 @@ def parse_local_feed(feed: FeedConfig, max_bytes: int = 10 * 1024 * 1024) -> tup
     except FeedError as exc:
         return [], f"{shown}: {exc.message}"
     return parsed.articles, ""
-
-
-def index_feed(store: Store, url: str) -> list[Article]:
-    """A feed's cached entries, after putting their plain text into the search index."""
-    articles = store.feed_articles(url)
-    store.index_articles((a, plain_text(a.body or "")) for a in articles)
-    return articles

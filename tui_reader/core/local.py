@@ -200,27 +200,6 @@ def _load(
     )
 
 
-def load_source(source: str, *, analyse: Analyse | None = None) -> tuple[list[Article], list[str]]:
-    """Load a file or a folder given by the user. Returns ``(articles, errors)``."""
-    path = Path(source).expanduser()
-    shown = clean_line(source)
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        return [], [f"{shown}: no such file or folder"]
-    except OSError as exc:
-        return [], [clean_error(f"{shown}: {exc.strerror or type(exc).__name__}")]
-    if stat.S_ISREG(info.st_mode):
-        return [load_article(path, source=source, root=path.parent, analyse=analyse)], []
-    if stat.S_ISDIR(info.st_mode):
-        articles = [
-            load_article(file, source=source, root=path, analyse=analyse)
-            for file in iter_markdown_files(path)
-        ]
-        return articles, ([] if articles else [f"{shown}: no Markdown files found"])
-    return [], [f"{shown}: not a regular file or folder"]
-
-
 # --- names and keys ----------------------------------------------------------------------
 
 

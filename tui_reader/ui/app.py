@@ -90,6 +90,7 @@ class ReaderApp(FeedsMixin, App[None]):
         self.sort: SortKey = "date"
         self.loading = False
         self.measuring = False
+        self._type_ahead: Input | None = None  # a field just opened by a key
         self.article: Article | None = None
         self.document: Document | None = None
         self._keymap = keymap or {}
@@ -166,21 +167,33 @@ class ReaderApp(FeedsMixin, App[None]):
         self.post_message(ScanFinished(discover_feeds(sources), list(problems.values())))
 
     async def on_event(self, event: events.Event) -> None:
-        # "/post" typed in one burst: the letters behind "/" reach the list before the
-        # filter field has focus, and come back unhandled (after "/" opened the field).
-        # Type them into the field instead of dropping them; the list forgets the field
-        # once it has focus again.
-        if isinstance(event, events.Key) and event.is_forwarded:
-            field = self.query_one(ArticleList).type_ahead
-            if (
-                field is not None
-                and field.has_class("-shown")
-                and event.is_printable
-                and event.character
-            ):
-                field.insert_text_at_cursor(event.character)
-                return
+        # "/post" typed in one burst: the letters behind "/" reach the focused widget
+        # before the field it opened has focus, and come back unhandled. Type them into
+        # that field instead of dropping them (see _focus_for_typing).
+        field = self._type_ahead
+        if (
+            field is not None
+            and isinstance(event, events.Key)
+            and event.is_forwarded
+            and event.is_printable
+            and event.character
+            and field.has_class("-shown")
+        ):
+            field.insert_text_at_cursor(event.character)
+            return
         await super().on_event(event)
+
+    def _focus_for_typing(self, field: Input) -> None:
+        """Show and focus a text field opened by a key; keys already on their way follow."""
+        field.add_class("-shown")
+        field.cursor_position = len(field.value)
+        self.screen.set_focus(field)
+        self._type_ahead = field
+
+    @on(Input.Blurred)
+    def _typing_done(self, event: Input.Blurred) -> None:
+        if event.input is self._type_ahead:
+            self._type_ahead = None
 
     def on_scan_batch(self, message: ScanBatch) -> None:
         self.add_articles(message.articles, message.errors)
@@ -265,12 +278,8 @@ class ReaderApp(FeedsMixin, App[None]):
             if search
             else "filter: title, tags, author, summary"
         )
-        field.add_class("-shown")
         field.value = self._search_text if search else self.filter.text
-        field.cursor_position = len(field.value)
-        self.screen.set_focus(field)
-        # Keys typed right after "/" are already queued for the list: it passes them on.
-        self.query_one(ArticleList).type_ahead = field
+        self._focus_for_typing(field)
 
     @property
     def _search_text(self) -> str:
@@ -548,9 +557,8 @@ class ReaderApp(FeedsMixin, App[None]):
     # -- find in article --------------------------------------------------------------
     def action_find(self) -> None:
         field = self.query_one("#find-input", Input)
-        field.add_class("-shown")
         field.value = self.query_one(DocumentView).find_text
-        self.screen.set_focus(field)
+        self._focus_for_typing(field)
 
     @on(Input.Changed, "#find-input")
     def _find_changed(self, event: Input.Changed) -> None:

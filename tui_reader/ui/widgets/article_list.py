@@ -7,7 +7,6 @@ from collections.abc import Callable, Hashable
 from rich.style import Style
 from rich.text import Text
 from textual.message import Message
-from textual.widgets import Input
 
 from tui_reader.core.article import Article
 from tui_reader.ui.bindings import LIST_BINDINGS
@@ -45,10 +44,6 @@ class ArticleList(RowList):
         self.show_header: Callable[[Text], None] | None = None
         # (marker, title style, progress text) of a row, from the reading state
         self.decorate: Callable[[Article], tuple[str, Style | None, str]] = lambda a: ("", None, "")
-        self.type_ahead: Input | None = None  # where keys queued for the list should go
-
-    def on_focus(self) -> None:
-        self.type_ahead = None
 
     def set_articles(self, articles: list[Article], keep: str | None = None) -> None:
         """Replace the rows; keep the cursor on article ``keep`` if it is still listed."""

@@ -37,29 +37,23 @@ class RowList(ScrollView, can_focus=True):
     cursor: reactive[int] = reactive(0, init=False)
     """Index of the highlighted row."""
 
-    class Highlighted(Message):
+    class RowMessage(Message):
+        """About one row of a list."""
+
+        def __init__(self, row_list: RowList, index: int) -> None:
+            super().__init__()
+            self.row_list = row_list
+            self.index = index
+
+        @property
+        def control(self) -> RowList:
+            return self.row_list
+
+    class Highlighted(RowMessage):
         """The cursor moved to another row."""
 
-        def __init__(self, row_list: RowList, index: int) -> None:
-            super().__init__()
-            self.row_list = row_list
-            self.index = index
-
-        @property
-        def control(self) -> RowList:
-            return self.row_list
-
-    class Chosen(Message):
+    class Chosen(RowMessage):
         """A row was chosen with Enter or a click."""
-
-        def __init__(self, row_list: RowList, index: int) -> None:
-            super().__init__()
-            self.row_list = row_list
-            self.index = index
-
-        @property
-        def control(self) -> RowList:
-            return self.row_list
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -67,6 +61,7 @@ class RowList(ScrollView, can_focus=True):
         # Drawn rows by content: a filter keystroke moves rows around, and building a
         # Strip from Rich Text cost about a millisecond a row.
         self._strips: LRUCache[Hashable, Strip] = LRUCache(1024)
+        self._row_style: Style | None = None  # the widget's style, for one render pass
 
     # -- subclasses -----------------------------------------------------------------
     def render_row(self, index: int, width: int) -> Text:
@@ -104,7 +99,7 @@ class RowList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         index = round(self.scroll_y) + y
-        style = getattr(self, "_row_style", None) or self.rich_style
+        style = self._row_style or self.rich_style
         if index >= self.row_count:
             return Strip.blank(width, style)
         if index == self.cursor:
