@@ -543,3 +543,18 @@ async def test_web_link_asks_before_opening(
         await settle(app, pilot)
         assert app.screen is base_screen
         assert opened == []
+
+
+async def test_the_read_timer_firing_during_shutdown_does_not_crash(
+    sample_content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An article open for a moment counts as read, by a timer. When the user quits just as
+    # it fires, the list is already gone: the timer must not raise (CI once failed on this).
+    monkeypatch.setattr("tui_reader.ui.app.READ_AFTER_SECONDS", 1.5)
+    async with running(sample_content) as (app, pilot):
+        await open_row(app, pilot, GUIDE)
+        assert not app.state.is_read(app.article.key)  # the timer has not fired yet
+        await app.query_one("#main").remove()  # what shutdown does first
+        await pilot.pause(2.0)
+        assert app._exception is None
+        assert app.state.is_read(app.article.key)  # and the article still counts as read

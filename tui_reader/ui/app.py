@@ -196,14 +196,20 @@ class ReaderApp(FeedsMixin, App[None]):
             self._type_ahead = None
 
     def on_scan_batch(self, message: ScanBatch) -> None:
+        if not self.is_running:
+            return  # shutting down: the widgets may be gone already
         self.add_articles(message.articles, message.errors)
 
     def on_scan_listed(self, message: ScanListed) -> None:
+        if not self.is_running:
+            return
         self.loading = False
         self.measuring = any(article.pending for article in self.library.articles)
         self.apply_filter()
 
     def on_scan_finished(self, message: ScanFinished) -> None:
+        if not self.is_running:
+            return
         self._scan_finished(message.feeds, message.problems)
 
     def add_articles(self, articles: list[Article], errors: list[str] = ()) -> None:
@@ -371,11 +377,17 @@ class ReaderApp(FeedsMixin, App[None]):
         self._read_timer = self.set_timer(READ_AFTER_SECONDS, lambda: self._mark_read(article))
         self._load_document(article, anchor, position)
 
+    def _refresh_rows(self) -> None:
+        """Redraw the list's markers. Timers and late messages can call this while the app
+        is shutting down and the list is already gone, so it may find no list."""
+        for articles in self.query(ArticleList):
+            articles.refresh_rows()
+
     def _mark_read(self, article: Article) -> None:
         if self.article is not None and self.article.key == article.key:
             if not self.state.is_read(article.key):
                 self.state.set_read(article.key, True)
-                self.query_one(ArticleList).refresh_rows()
+                self._refresh_rows()
 
     @work(thread=True, exclusive=True, group="open")
     def _load_document(self, article: Article, anchor: str, position: float | None) -> None:
@@ -394,8 +406,8 @@ class ReaderApp(FeedsMixin, App[None]):
         anchor: str,
         position: float | None,
     ) -> None:
-        if self.article is None or article.key != self.article.key:
-            return  # the user has opened something else meanwhile
+        if self.article is None or article.key != self.article.key or not self.is_running:
+            return  # the user has opened something else meanwhile, or quit
         self.document = document
         # The pane changes here, with the document, not when Enter is pressed: one
         # layout pass instead of two (each is a full-screen render, ~0.1 s on 5 MB).
@@ -456,14 +468,14 @@ class ReaderApp(FeedsMixin, App[None]):
             read = self.state.toggle_read(article.key)
             if self._read_timer is not None:
                 self._read_timer.stop()  # the user decided; do not override it
-            self.query_one(ArticleList).refresh_rows()
+            self._refresh_rows()
             self.notify("Marked read" if read else "Marked unread", timeout=2)
 
     def action_toggle_star(self) -> None:
         article = self._target_article()
         if article is not None:
             starred = self.state.toggle_star(article.key)
-            self.query_one(ArticleList).refresh_rows()
+            self._refresh_rows()
             self.notify("Starred" if starred else "Unstarred", timeout=2)
 
     def _target_article(self) -> Article | None:
@@ -532,7 +544,9 @@ class ReaderApp(FeedsMixin, App[None]):
             self.state.set_position(self.article.key, event.fraction)
             if event.at_end and event.fraction > 0 and not self.state.is_read(self.article.key):
                 self.state.set_read(self.article.key, True)  # scrolled through
-                self.query_one(ArticleList).refresh_rows()
+                self._refresh_rows()
+        if not self.is_running:
+            return  # quitting: the position is kept, the widgets may be gone
         if event.heading is not None:
             self.query_one(TocList).move_cursor(event.heading)
         self._update_status()
