@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tui_reader.core.article import Article
-from tui_reader.core.config import Config, append_feeds, load_config
-from tui_reader.core.feeds import FeedConfig, local_path, refresh_all
-from tui_reader.core.fetch import Limits, make_client
-from tui_reader.core.library import Filter, Library
-from tui_reader.core.loader import (
-    discover_feeds,
-    is_feed_source,
-    parse_local_feed,
-    scan_sources,
-)
-from tui_reader.core.opml import OpmlError, parse_opml, to_opml
+from tui_reader.core.config import Config, load_config
 from tui_reader.core.paths import config_file, database_file
-from tui_reader.core.sanitize import clean_error, clean_line
-from tui_reader.core.state import ReadingState
-from tui_reader.core.store import Store, StoreError
-from tui_reader.core.text import analyse
+from tui_reader.core.sources import FeedConfig, is_feed_source
+
+if TYPE_CHECKING:
+    from tui_reader.core.store import Store
 
 NO_SOURCE = """\
 tui-reader: no source given, and no sources in the config file ({path})
@@ -54,18 +42,21 @@ def run(command: str | None, args: argparse.Namespace) -> int:
     if not 20 <= wpm <= 5000:
         error("--wpm must be between 20 and 5000")
         return 2
-    if command == "refresh":
-        return refresh_command(config)
-    if command == "import-opml":
-        return import_opml(config, Path(args.file))
-    if command == "export-opml":
-        print(to_opml(config.feeds))
-        return 0
+    if command in ("refresh", "import-opml", "export-opml"):
+        from tui_reader import scripts
+
+        if command == "refresh":
+            return scripts.refresh_command(config)
+        if command == "import-opml":
+            return scripts.import_opml(config, Path(args.file))
+        return scripts.export_opml(config)
     sources, feeds = resolve_sources(args.sources, config)
     if not sources and not feeds:
         print(NO_SOURCE.format(path=config_file()), file=sys.stderr)
         return 2
     if command == "list":
+        from tui_reader.scripts import list_command
+
         return list_command(sources, feeds, args, wpm)
     return open_reader(sources, feeds, config, wpm)
 
@@ -81,6 +72,8 @@ def resolve_sources(given: list[str], config: Config) -> tuple[list[str], list[F
 
 def open_store() -> tuple[Store | None, str]:
     """The library database, or (None, the reason it cannot be used)."""
+    from tui_reader.core.store import Store, StoreError
+
     try:
         return Store(database_file()), ""
     except StoreError as exc:
@@ -88,6 +81,13 @@ def open_store() -> tuple[Store | None, str]:
 
 
 def open_reader(sources: list[str], feeds: list[FeedConfig], config: Config, wpm: int) -> int:
+    # The scan starts first, in a child process: it reads the scan cache (or the files)
+    # on another core while this process imports Textual and builds the interface.
+    from tui_reader.core.scan_process import start_scan
+
+    local = [source for source in sources if not is_feed_source(source)]
+    scan = start_scan(local, database_file()) if local else None
+
     from tui_reader.ui.app import ReaderApp
 
     store, problem = open_store()
@@ -96,123 +96,18 @@ def open_reader(sources: list[str], feeds: list[FeedConfig], config: Config, wpm
         messages.append(f"{problem} Reading state will not be saved in this session.")
     try:
         app = ReaderApp(
-            sources, wpm=wpm, keymap=config.keys, messages=messages, store=store, feeds=feeds
+            sources,
+            wpm=wpm,
+            keymap=config.keys,
+            messages=messages,
+            store=store,
+            feeds=feeds,
+            scan=scan,
         )
         app.run()
     finally:
+        # The app stops the scan when it closes. Should it never start, the child ends
+        # at its next write, when this process has exited and the pipe is closed.
         if store is not None:
             store.close()
     return app.return_code or 0
-
-
-def list_command(sources: list[str], feeds: list[FeedConfig], args: argparse.Namespace, wpm: int) -> int:
-    store, problem = open_store()
-    if problem:
-        error(problem)
-    state = ReadingState(store)
-    library = Library(wpm=wpm)
-    failed = False
-    try:
-        for batch, errors in scan_sources(sources, store):
-            library.add(batch)
-            for message in errors:
-                failed = True
-                error(message)
-        for feed in feeds + discover_feeds(sources):
-            # Feed files are read as they are now; feed URLs come from the cache (`refresh`).
-            if local_path(feed.url):
-                articles, message = parse_local_feed(feed)
-            else:
-                articles = store.feed_articles(feed.url) if store is not None else []
-                message = "" if articles else f"{clean_line(feed.url)}: nothing cached yet"
-            if message:
-                failed = True
-                error(message)
-            library.add(articles)
-        query = Filter(
-            tags=frozenset(t.casefold() for t in args.tag),
-            text=args.search,
-            unread_only=args.unread,
-            starred_only=args.starred,
-            max_minutes=args.max_minutes,
-        )
-        selected = library.select(query, is_read=state.is_read, is_starred=state.is_starred)
-    finally:
-        if store is not None:
-            store.close()
-    for article in selected:
-        if args.json:
-            print(json.dumps(article_json(article, library.minutes(article)), ensure_ascii=False))
-        else:
-            date = article.date.strftime("%Y-%m-%d") if article.date else "unknown   "
-            tags = ", ".join(article.tags)
-            print(f"{date}  {library.minutes(article):>3} min  {article.title}  [{tags}]")
-    return 1 if failed and not library.articles else 0
-
-
-def article_json(article: Article, minutes: int) -> dict[str, object]:
-    """The ``list --json`` record of one article."""
-    return {
-        "title": article.title,
-        "date": article.date.isoformat() if article.date else None,
-        "author": article.author,
-        "tags": list(article.tags),
-        "words": article.words,
-        "minutes": minutes,
-        "summary": article.summary,
-        "draft": article.draft,
-        "source": article.source,
-        "location": article.location,
-        "headings": [{"level": h.level, "text": h.text} for h in article.headings],
-    }
-
-
-def refresh_command(config: Config) -> int:
-    """One line per feed and a summary; non-zero only when every feed failed."""
-    if not config.feeds:
-        error(f"no feeds in {config_file()}; add [[feeds]] entries or use import-opml")
-        return 2
-    store, problem = open_store()
-    if store is None:
-        error(problem)
-        return 1
-    limits = Limits()
-
-    def report(done: int, total: int, outcome) -> None:
-        status = {"updated": "ok", "not_modified": "unchanged", "failed": "FAILED"}[outcome.status]
-        detail = f"{outcome.new_count} new, {outcome.total} cached"
-        if outcome.message:
-            detail += f" — {outcome.message}"
-        print(f"[{done}/{total}] {status:9} {outcome.title}: {detail}", flush=True)
-
-    async def go():
-        async with make_client(limits) as client:
-            return await refresh_all(
-                client, store, config.feeds, limits=limits, analyse=analyse, on_progress=report
-            )
-
-    try:
-        outcomes = asyncio.run(go())  # each updated feed is saved and indexed as it comes
-    finally:
-        store.close()
-    failed = sum(1 for o in outcomes if o.status == "failed")
-    new = sum(o.new_count for o in outcomes)
-    print(f"{len(outcomes)} feeds: {len(outcomes) - failed} ok, {failed} failed, {new} new entries")
-    return 1 if outcomes and failed == len(outcomes) else 0
-
-
-def import_opml(config: Config, path: Path) -> int:
-    """Add an OPML file's feeds to the config file, keeping titles and tags."""
-    try:
-        feeds = parse_opml(path.read_bytes())
-    except (OSError, OpmlError) as exc:
-        error(f"{clean_line(str(path))}: {clean_error(exc)}")
-        return 1
-    if config.errors:
-        error("the config file has errors; fix it before importing, so nothing is lost")
-        return 1
-    known = {feed.url for feed in config.feeds}
-    added = [feed for feed in feeds if feed.url not in known]
-    append_feeds(config_file(), added)
-    print(f"added {len(added)} feeds ({len(feeds) - len(added)} already there) to {config_file()}")
-    return 0

@@ -24,8 +24,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tui_reader.core.feeds import FeedConfig
 from tui_reader.core.sanitize import clean_error, clean_line, clean_tags, safe_url
+from tui_reader.core.sources import FeedConfig
 from tui_reader.core.text import HUGO_WPM
 
 

@@ -36,14 +36,15 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urljoin, urlsplit
 from urllib.request import url2pathname
 
-import httpx
-
 from tui_reader.core.article import Article, Heading
 from tui_reader.core.feedhtml import escape_markdown, html_to_markdown, html_to_text
-from tui_reader.core.fetch import FetchError, Limits, fetch, format_size
+from tui_reader.core.limits import FetchError, Limits, format_size
 from tui_reader.core.sanitize import clean_error, clean_line, clean_tags, clean_text, safe_url
+from tui_reader.core.sources import FeedConfig
 
 if TYPE_CHECKING:
+    import httpx
+
     from tui_reader.core.store import Store
 
 Analyse = Callable[[str], tuple[int, bool, tuple[Heading, ...]]]
@@ -72,15 +73,6 @@ class FeedError(Exception):
     def __init__(self, message: str) -> None:
         self.message = clean_error(message)
         super().__init__(self.message)
-
-
-@dataclass(frozen=True, slots=True)
-class FeedConfig:
-    """One subscribed feed: an http(s) URL or a local file path, with optional title/tags."""
-
-    url: str
-    title: str = ""
-    tags: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -636,6 +628,8 @@ async def _download(
         return _Download(body, {"content-type": "application/xml"}, feed.url)
     if urlsplit(feed.url).scheme.lower() not in HTTP_ONLY:
         raise FeedError("unsupported scheme (only http, https or a file)")
+    from tui_reader.core.fetch import fetch  # httpx loads with the first refresh
+
     result = await fetch(
         client,
         feed.url,

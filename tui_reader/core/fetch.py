@@ -25,18 +25,18 @@ import errno
 import re
 import socket
 import zlib
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http import HTTPStatus
-from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from tui_reader import __version__
+from tui_reader.core.limits import FetchError, FetchResult, Limits, format_size
 from tui_reader.core.sanitize import clean_error, clean_line
 
-MB = 1024 * 1024
+__all__ = ["FetchError", "FetchResult", "Limits", "fetch", "format_size", "make_client"]
+
 USER_AGENT = f"tui-reader/{__version__} (+https://example.org/tui-reader)"
 ACCEPT = (
     "application/atom+xml, application/rss+xml, application/feed+json, "
@@ -45,51 +45,6 @@ ACCEPT = (
 ACCEPT_ENCODING = "gzip, deflate"
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 HTTP_SCHEMES = frozenset({"http", "https"})
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """How much one feed fetch may cost. The defaults follow THREATS.md "Suggested limits"."""
-
-    max_bytes: int = 10 * MB  # decoded body
-    read_timeout: float = 10.0  # seconds without data on one read (and to connect)
-    deadline: float = 30.0  # seconds for the whole fetch, redirects included
-    max_redirects: int = 10
-    concurrency: int = 4  # feeds fetched at once
-    retry_after_cap: float = 24 * 3600.0
-
-
-@dataclass(frozen=True, slots=True)
-class FetchResult:
-    """A successful fetch. ``body`` is empty when ``status`` is ``"not_modified"``."""
-
-    status: Literal["ok", "not_modified"]
-    body: bytes = b""
-    headers: dict[str, str] = field(default_factory=dict)
-    final_url: str = ""
-    etag: str | None = None
-    last_modified: str | None = None
-
-
-class FetchError(Exception):
-    """A fetch that failed; ``message`` is one clean line fit to show the user."""
-
-    def __init__(
-        self, message: str, *, status: int | None = None, retry_after: float | None = None
-    ) -> None:
-        self.message = clean_error(message)
-        self.status = status
-        self.retry_after = retry_after  # seconds, already capped, for 429 and 503
-        super().__init__(self.message)
-
-
-def format_size(n: int) -> str:
-    """``10 MB``, ``64 KB`` or ``100 bytes``: the size a limit is stated in."""
-    if n >= MB:
-        return f"{n / MB:g} MB"
-    if n >= 1024:
-        return f"{n / 1024:g} KB"
-    return f"{n} bytes"
 
 
 def _seconds(value: float) -> str:

@@ -55,7 +55,8 @@ class Library:
     # Every article in each sort order asked for, so a filter keystroke only filters.
     _ordered: dict[tuple[str, int], list[Article]] = field(default_factory=dict)
     # Each article's searchable text, folded once: rebuilding it for 10,000 articles on
-    # every keystroke was most of a filter's cost.
+    # every keystroke was most of a filter's cost. Built by the first text filter or by
+    # prepare_search, not by add: the start does not wait for it.
     _haystacks: dict[str, str] = field(default_factory=dict)
     # The last select's (sort, order list, query without text), words and result.
     _last_select: tuple[tuple[object, ...], list[str], list[Article]] | None = None
@@ -71,9 +72,17 @@ class Library:
                 self._position[article.key] = len(self.articles)
                 self.articles.append(article)
             self._by_key[article.key] = article
-            self._haystacks[article.key] = _haystack(article)
+            self._haystacks.pop(article.key, None)  # built by the first text filter
             for tag in article.tags:
                 self._spelling.setdefault(tag.casefold(), tag)
+
+    def prepare_search(self) -> None:
+        """Fold every article's searchable text now (for a worker thread, once the list is
+        shown), so the first filter keystroke does not."""
+        haystacks = self._haystacks
+        for article in list(self.articles):
+            if article.key not in haystacks:
+                haystacks[article.key] = _haystack(article)
 
     def get(self, key: str) -> Article | None:
         return self._by_key.get(key)
@@ -155,7 +164,9 @@ class Library:
             if query.starred_only and (is_starred is None or not is_starred(article.key)):
                 continue
             if words:
-                haystack = self._haystacks[article.key]
+                haystack = self._haystacks.get(article.key)
+                if haystack is None:
+                    haystack = self._haystacks[article.key] = _haystack(article)
                 if not all(word in haystack for word in words):
                     continue
             result.append(article)

@@ -13,10 +13,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tui_reader.core.article import Article, Heading
-from tui_reader.core.feeds import FeedConfig, FeedError, local_path, parse_feed, read_local_feed
+from tui_reader.core.feeds import FeedError, local_path, parse_feed, read_local_feed
 from tui_reader.core.frontmatter import split_front_matter
-from tui_reader.core.local import article_key, iter_markdown_files, load_article
+from tui_reader.core.local import article_key, iter_markdown_files, key_prefix, load_article
 from tui_reader.core.sanitize import clean_error, clean_line
+from tui_reader.core.scan_events import AllListed, Found, ScanDone, ScanEvent
+from tui_reader.core.sources import FEED_SUFFIXES, FeedConfig, is_feed_source
 from tui_reader.core.store import Store, StoreError
 from tui_reader.core.text import analyse, analyse_plain, plain_text
 from tui_reader.core.textio import NotReadable, read_text_file
@@ -24,15 +26,39 @@ from tui_reader.core.textio import NotReadable, read_text_file
 FIRST_BATCH = 100
 BATCH = 1000
 MARKDOWN_SUFFIXES = (".md", ".markdown")
-FEED_SUFFIXES = (".xml", ".rss", ".atom", ".json")
 
 Batch = tuple[list[Article], list[str]]
 
 
-def is_feed_source(source: str) -> bool:
-    """A URL, or a file with a feed suffix."""
-    lowered = source.lower()
-    return lowered.startswith(("http://", "https://")) or lowered.endswith(FEED_SUFFIXES)
+def scan_events(
+    sources: list[str],
+    store: Store | None = None,
+    *,
+    quick_first: bool = False,
+    find_feeds: bool = True,
+) -> Iterator[ScanEvent]:
+    """The scan of local Markdown sources, as events: batches of articles as they are
+    read, :class:`AllListed` once every file is in, and :class:`ScanDone` at the end.
+
+    With a store, files whose path, mtime and size match the scan cache are not parsed
+    again, and the files that were parsed are added to the cache and the search index.
+
+    With ``quick_first``, files not in the cache first come as ``pending`` articles with
+    their front matter only (about the cost of reading them and parsing that), so a new
+    library of 10,000 posts is listed at once; after :class:`AllListed` a second pass
+    yields the same articles complete (words, headings, summary), which replace the
+    pending ones by key.
+    """
+    later: list[tuple[list[Path], str, Path]] | None = [] if quick_first else None
+    for source in sources:
+        if is_feed_source(source):
+            continue
+        for articles, errors in scan_markdown(source, store, later):
+            yield Found(articles, errors)
+    yield AllListed()
+    for files, source, root in later or ():
+        yield Found(*_load_batch(files, source, root, store))
+    yield ScanDone(discover_feeds(sources) if find_feeds else [])
 
 
 def scan_sources(
@@ -42,26 +68,13 @@ def scan_sources(
     quick_first: bool = False,
     on_listed: Callable[[], None] | None = None,
 ) -> Iterator[Batch]:
-    """Yield ``(articles, errors)`` batches for local Markdown sources, as they are read.
-
-    With a store, files whose path, mtime and size match the scan cache are not parsed
-    again, and the files that were parsed are added to the cache and the search index.
-
-    With ``quick_first``, files not in the cache first come as ``pending`` articles with
-    their front matter only (about the cost of reading them and parsing that), so a new
-    library of 10,000 posts is listed at once; a second pass then yields the same
-    articles complete (words, headings, summary), which replace the pending ones by key.
-    ``on_listed`` is called once every file has been listed, before that second pass.
-    """
-    later: list[tuple[list[Path], str, Path]] | None = [] if quick_first else None
-    for source in sources:
-        if is_feed_source(source):
-            continue
-        yield from scan_markdown(source, store, later)
-    if on_listed is not None:
-        on_listed()
-    for files, source, root in later or ():
-        yield _load_batch(files, source, root, store)
+    """:func:`scan_events` as ``(articles, errors)`` batches; ``on_listed`` is called at
+    :class:`AllListed`."""
+    for event in scan_events(sources, store, quick_first=quick_first, find_feeds=False):
+        if isinstance(event, Found):
+            yield event.articles, event.errors
+        elif isinstance(event, AllListed) and on_listed is not None:
+            on_listed()
 
 
 def scan_markdown(
@@ -130,13 +143,16 @@ def _load_batch(
     parsed: list[tuple[Article, str]] = []
     queued: list[Path] = []
     analyser = _KeepPlain()
+    prefix = key_prefix(root)
     for file in files:
         hit = cached.get(str(file))
         if hit is not None:
-            # The same file may be reached from another source folder: re-key it.
-            key = article_key(root, file)
-            if hit.key != key or hit.source != source:
-                hit = replace(hit, key=key, source=source)
+            # The same file may be reached from another source folder (or the same one
+            # from another directory): re-key it. The key is the folder's absolute path
+            # and the file's path inside it, so a matching prefix is enough to know it is
+            # right, and saves a fifth of a cached scan.
+            if hit.source != source or not hit.key.startswith(prefix):
+                hit = replace(hit, key=article_key(root, file), source=source)
             articles.append(hit)
             continue
         if later is not None:

@@ -218,7 +218,12 @@ def article_key(root: Path, path: Path) -> str:
         relative = full[len(inside) :].replace(os.sep, "/")
     else:
         relative = Path(path).name
-    return f"local:{_storable(base)}::{_storable(relative)}"
+    return f"{key_prefix(root)}{_storable(relative)}"
+
+
+def key_prefix(root: Path) -> str:
+    """The start of the key of every article in the folder ``root``."""
+    return f"local:{_storable(os.path.abspath(root))}::"
 
 
 def _name_title(path: Path) -> str:

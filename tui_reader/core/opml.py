@@ -23,8 +23,8 @@ from typing import Any
 from xml.parsers import expat
 from xml.sax.saxutils import quoteattr
 
-from tui_reader.core.feeds import FeedConfig
 from tui_reader.core.sanitize import clean_error, clean_line, clean_tags, safe_url
+from tui_reader.core.sources import FeedConfig
 
 MAX_OPML_BYTES = 5 * 1024 * 1024
 MAX_OUTLINES = 10_000

@@ -6,6 +6,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from textual import events, on, work
@@ -17,14 +18,14 @@ from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from tui_reader.core.article import Article
-from tui_reader.core.document import Document
-from tui_reader.core.feeds import FeedConfig
-from tui_reader.core.fetch import Limits
 from tui_reader.core.history import History, Place
 from tui_reader.core.library import SORT_KEYS, Filter, Library, SortKey
+from tui_reader.core.limits import Limits
 from tui_reader.core.links import resolve
-from tui_reader.core.loader import LoadedBody, discover_feeds, load_body, scan_sources
 from tui_reader.core.sanitize import clean_error, clean_line
+from tui_reader.core.scan_events import AllListed, Found, ScanDone
+from tui_reader.core.scan_process import ScanProcess
+from tui_reader.core.sources import FeedConfig
 from tui_reader.core.state import READ_AT_END, ReadingState
 from tui_reader.core.store import Store, StoreError
 from tui_reader.ui.bindings import APP_BINDINGS
@@ -37,6 +38,10 @@ from tui_reader.ui.widgets.article_list import ArticleList
 from tui_reader.ui.widgets.document_view import DocumentView
 from tui_reader.ui.widgets.key_footer import KeyFooter
 from tui_reader.ui.widgets.toc import TocList
+
+if TYPE_CHECKING:
+    from tui_reader.core.document import Document
+    from tui_reader.core.loader import LoadedBody
 
 NARROW = 100  # below this width the panes take turns instead of sharing the screen
 READ_AFTER_SECONDS = 3.0  # an article open this long counts as read
@@ -75,8 +80,13 @@ class ReaderApp(FeedsMixin, App[None]):
         store: Store | None = None,
         feeds: Iterable[FeedConfig] = (),
         limits: Limits | None = None,
+        scan: ScanProcess | None = None,
     ) -> None:
+        """``scan``: the scan of ``sources`` already started in a child process (the
+        command line starts it before importing Textual); without it the app scans in a
+        thread."""
         super().__init__()
+        self._scan_process = scan
         self.sources = list(sources)
         self.feeds = list(feeds)
         self.limits = limits or Limits()
@@ -152,19 +162,24 @@ class ReaderApp(FeedsMixin, App[None]):
         worker = get_current_worker()
         problems: dict[str, str] = {}  # by key: new files come twice (see below)
         # New files come twice: front matter first (the list fills at once), then whole.
-        def listed() -> None:
-            self.post_message(ScanListed())
+        if self._scan_process is not None:
+            scanned = self._scan_process.events()
+        else:
+            from tui_reader.core.loader import scan_events
 
-        for batch, errors in scan_sources(
-            sources, self.store, quick_first=True, on_listed=listed
-        ):
+            scanned = scan_events(sources, self.store, quick_first=True)
+        for event in scanned:
             if worker.is_cancelled:
                 return
-            for article in batch:
-                if article.kind == "local" and article.warnings:
-                    problems[article.key] = file_problem(article)
-            self.post_message(ScanBatch(batch, errors))
-        self.post_message(ScanFinished(discover_feeds(sources), list(problems.values())))
+            if isinstance(event, Found):
+                for article in event.articles:
+                    if article.kind == "local" and article.warnings:
+                        problems[article.key] = file_problem(article)
+                self.post_message(ScanBatch(event.articles, event.errors))
+            elif isinstance(event, AllListed):
+                self.post_message(ScanListed())
+            elif isinstance(event, ScanDone):
+                self.post_message(ScanFinished(event.feeds, list(problems.values())))
 
     async def on_event(self, event: events.Event) -> None:
         # "/post" typed in one burst: the letters behind "/" reach the focused widget
@@ -238,6 +253,15 @@ class ReaderApp(FeedsMixin, App[None]):
             self.load_cached_feeds(found)
         self.loading = self.measuring = False
         self.apply_filter()
+        # A description, or Textual describes the worker with repr(Library): 0.8 s on
+        # 10,000 posts.
+        self.run_worker(
+            self.library.prepare_search,
+            name="prepare search",
+            description="fold the search text of every article",
+            thread=True,
+            group="search",
+        )
         if not self.library.articles:
             self.notify("No articles found in the given sources.", severity="warning")
 
@@ -391,7 +415,12 @@ class ReaderApp(FeedsMixin, App[None]):
 
     @work(thread=True, exclusive=True, group="open")
     def _load_document(self, article: Article, anchor: str, position: float | None) -> None:
+        # Here, not at the top: markdown-it and the loader load with the first article.
+        from tui_reader.core.document import Document
+        from tui_reader.core.loader import load_body
+
         loaded = load_body(article)
+
         document = Document(loaded.body)
         if not get_current_worker().is_cancelled:
             self.call_from_thread(
@@ -446,6 +475,8 @@ class ReaderApp(FeedsMixin, App[None]):
             self.notify(error, severity="error", markup=False, timeout=10)
 
     def on_unmount(self) -> None:
+        if self._scan_process is not None:
+            self._scan_process.stop()
         self.state.flush()  # positions are recorded on every move; write the last ones
 
     def _decorate(self, article: Article) -> tuple[str, Style | None, str]:

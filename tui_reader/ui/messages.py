@@ -10,7 +10,7 @@ from __future__ import annotations
 from textual.message import Message
 
 from tui_reader.core.article import Article
-from tui_reader.core.feeds import FeedConfig
+from tui_reader.core.sources import FeedConfig
 
 
 class ScanBatch(Message):

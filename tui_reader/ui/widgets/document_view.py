@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from itertools import accumulate
+from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from rich.style import Style
@@ -20,9 +21,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui_reader.core.document import Document
 from tui_reader.ui.bindings import DOCUMENT_BINDINGS
-from tui_reader.ui.render import render_document_section
+
+if TYPE_CHECKING:
+    from tui_reader.core.document import Document
 
 MAX_WIDTH = 100  # a comfortable measure for prose
 CACHE_SECTIONS = 400
@@ -172,6 +174,10 @@ class DocumentView(ScrollView, can_focus=True):
         if lines is not None:
             return lines
         assert self.document is not None
+        # Here, not at the top: markdown-it and the renderer load with the first article,
+        # not with the list.
+        from tui_reader.ui.render import render_document_section
+
         rendered = render_document_section(self.document, index)
         self._links[index] = rendered.links
         console = self.app.console

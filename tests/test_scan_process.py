@@ -1,0 +1,139 @@
+"""The scan in a child process: what it sends is what a scan in this process finds, it
+uses and fills the same scan cache, a child that dies is reported instead of hanging the
+list, and the child is reaped when the reader closes.
+
+These start real child interpreters (``python -m tui_reader.core.scan_process``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.pilot_wait import wait_until
+from tui_reader.core.loader import scan_events
+from tui_reader.core.scan_events import AllListed, Found, ScanDone, ScanEvent
+from tui_reader.core.scan_process import ScanProcess, start_scan
+from tui_reader.core.store import Store
+from tui_reader.ui.app import ReaderApp
+from tui_reader.ui.widgets.article_list import ArticleList
+
+FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>Notes</title>
+<item><title>A note</title><guid>n1</guid></item></channel></rss>"""
+
+
+def _folder(root: Path, count: int = 30) -> Path:
+    (root / "posts").mkdir(parents=True)
+    for i in range(count):
+        (root / "posts" / f"p{i:02}.md").write_text(
+            f"---\ntitle: Post {i}\ntags: [t{i % 3}]\n---\n\nBody {i} with some words.\n\n## Part\n",
+            encoding="utf-8",
+        )
+    (root / "notes.rss").write_text(FEED, encoding="utf-8")
+    return root
+
+
+def _kinds(events: list[ScanEvent]) -> list[str]:
+    return [type(event).__name__ for event in events]
+
+
+def _complete(events: list[ScanEvent]) -> dict[str, tuple[object, ...]]:
+    """The last version of each article: key -> what the list and the reader show."""
+    out: dict[str, tuple[object, ...]] = {}
+    for event in events:
+        if isinstance(event, Found):
+            for a in event.articles:
+                out[a.key] = (a.title, a.tags, a.words, a.summary, a.pending, a.headings)
+    return out
+
+
+def test_the_child_sends_what_a_scan_here_finds(tmp_path: Path) -> None:
+    folder = _folder(tmp_path / "lib")
+    here = list(scan_events([str(folder)], None, quick_first=True))
+    child = ScanProcess([str(folder)], None)
+    try:
+        there = list(child.events())
+    finally:
+        child.stop()
+    assert _complete(there) == _complete(here)
+    assert len(_complete(there)) == 30 and not any(v[4] for v in _complete(there).values())
+    # Listed once, after the pending articles and before the complete ones; done last.
+    kinds = _kinds(there)
+    assert kinds.count("AllListed") == 1 and kinds[-1] == "ScanDone"
+    listed = kinds.index("AllListed")
+    before = [a for e in there[:listed] if isinstance(e, Found) for a in e.articles]
+    assert len(before) == 30 and all(a.pending for a in before)
+    done = there[-1]
+    assert isinstance(done, ScanDone)
+    assert [Path(feed.url).name for feed in done.feeds] == ["notes.rss"]
+
+
+def test_the_child_fills_and_then_uses_the_scan_cache(tmp_path: Path) -> None:
+    folder = _folder(tmp_path / "lib")
+    database = tmp_path / "data" / "library.sqlite3"
+    first = ScanProcess([str(folder)], database)
+    first_events = list(first.events())
+    first.stop()
+    second = ScanProcess([str(folder)], database)
+    second_events = list(second.events())
+    second.stop()
+    # The second start is served from the cache the first one wrote: no pending pass.
+    assert not any(
+        a.pending for e in second_events if isinstance(e, Found) for a in e.articles
+    )
+    assert _complete(second_events) == _complete(first_events)
+    # And the child filled the search index in the same database.
+    store = Store(database)
+    try:
+        assert len(store.search("Body", limit=100)) == 30
+    finally:
+        store.close()
+
+
+def test_a_child_that_dies_is_reported_and_the_stream_ends(tmp_path: Path) -> None:
+    folder = _folder(tmp_path / "lib")
+    child = ScanProcess([str(folder)], None)
+    child._child.kill()  # as if the OOM killer took it
+    events = list(child.events())
+    child.stop()
+    assert isinstance(events[-1], ScanDone) and events[-1].feeds == []
+    last_batch = events[-2]
+    assert isinstance(last_batch, Found)
+    (message,) = last_batch.errors
+    assert "The scan of local posts stopped" in message and "Restart" in message
+
+
+def test_a_source_that_is_missing_is_named_by_the_child(tmp_path: Path) -> None:
+    child = start_scan([str(tmp_path / "nowhere")], None)
+    assert child is not None
+    events = list(child.events())
+    child.stop()
+    errors = [m for e in events if isinstance(e, Found) for m in e.errors]
+    assert errors == [f"{tmp_path / 'nowhere'}: no such file or folder"]
+    assert isinstance(events[-1], ScanDone) and isinstance(events[-2], AllListed)
+
+
+async def test_the_reader_lists_what_the_child_scans_and_reaps_it(tmp_path: Path) -> None:
+    folder = _folder(tmp_path / "lib")
+    database = tmp_path / "data" / "library.sqlite3"
+    scan = start_scan([str(folder)], database)
+    assert scan is not None
+    store = Store(database)
+    app = ReaderApp([str(folder)], store=store, scan=scan)
+    try:
+        async with app.run_test(size=(120, 30)) as pilot:
+            await wait_until(pilot, lambda: not app.loading and not app.measuring)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            rows = app.query_one(ArticleList).articles
+            # The 30 posts from the child, and the feed file it found, read by the app.
+            assert sorted(a.title for a in rows if a.kind == "local") == sorted(
+                f"Post {i}" for i in range(30)
+            )
+            assert [a.title for a in rows if a.kind == "feed"] == ["A note"]
+            assert all(a.words > 0 for a in rows if a.kind == "local")
+            await pilot.press("q")
+        # Closing the reader ended and reaped the child.
+        assert scan._child.poll() is not None
+    finally:
+        scan.stop()
+        store.close()

@@ -1,0 +1,141 @@
+"""The local scan in a child process, so it runs beside the interface instead of sharing
+its interpreter lock.
+
+``tui-reader`` starts the child first thing, before it imports Textual, so reading the
+scan cache (or, on a first start, every file's front matter) overlaps with the
+interface's own start, on another core. On a library of 10,000 posts the scan thread and
+the UI thread used to take turns on one lock, and the whole list came in about 2.3 s on a
+later start; see bench/ and the README for the figures now.
+
+The child is a fresh interpreter (``python -m tui_reader.core.scan_process``), not a
+fork: it inherits no threads, locks or open connections. It reads ``(sources, database
+path)`` pickled from its stdin and writes the events of
+:func:`tui_reader.core.loader.scan_events` to its stdout, each pickled. Nothing else in
+the child writes there, and it never touches the terminal: stdin is the request pipe,
+stderr goes to the null device, and it runs in its own session. It opens its own
+connection to the library (scan cache and search index); SQLite's locking and WAL make
+that safe beside the interface's connection.
+
+Pickles only ever come from this child, through a pipe private to the two processes.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui_reader.core.scan_events import ScanEvent
+
+# The events are classes of another module: in the child this module is __main__, and
+# pickles must name classes the parent can import. The loader is imported in the child
+# only, so starting the child costs the reader no imports.
+
+
+class ScanProcess:
+    """A scan running in a child process; :meth:`events` yields what it finds."""
+
+    def __init__(self, sources: list[str], database: Path | None) -> None:
+        self._child = subprocess.Popen(
+            [sys.executable, "-m", "tui_reader.core.scan_process"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        assert self._child.stdin is not None
+        try:
+            self._child.stdin.write(pickle.dumps((list(sources), database)))
+            self._child.stdin.close()
+        except OSError:
+            pass  # the child died at once; events() says so
+
+    def events(self) -> Iterator[ScanEvent]:
+        """Each event as the child sends it. A child that dies or garbles its output ends
+        the stream with an error batch and :class:`ScanDone`, never an exception."""
+        from tui_reader.core.scan_events import Found, ScanDone
+
+        out = self._child.stdout
+        assert out is not None
+        problem = ""
+        try:
+            while True:
+                event = pickle.load(out)
+                yield event
+                if isinstance(event, ScanDone):
+                    return
+        except EOFError:
+            problem = "it ended early"
+        except (pickle.UnpicklingError, OSError, AttributeError, ImportError, ValueError) as exc:
+            problem = f"its output could not be read ({type(exc).__name__})"
+        code = self._child.poll()
+        if code is not None and code != 0:
+            problem += f" (exit status {code})"
+        yield Found([], [f"The scan of local posts stopped: {problem}. Restart to try again."])
+        yield ScanDone([])
+
+    def stop(self) -> None:
+        """End the child if it is still running, and reap it."""
+        if self._child.poll() is None:
+            self._child.kill()
+        try:
+            self._child.wait(timeout=5)
+        except subprocess.TimeoutExpired:  # pragma: no cover - kill cannot be ignored
+            pass
+        if self._child.stdout is not None:
+            self._child.stdout.close()
+
+
+def start_scan(sources: list[str], database: Path | None) -> ScanProcess | None:
+    """A scan in a child process, or None when no child can be started (the caller then
+    scans in a thread)."""
+    try:
+        return ScanProcess(sources, database)
+    except OSError:
+        return None
+
+
+def _child_main() -> int:
+    from tui_reader.core.loader import scan_events
+    from tui_reader.core.sanitize import clean_error
+    from tui_reader.core.scan_events import Found, ScanDone
+    from tui_reader.core.store import Store, StoreError
+
+    sources, database = pickle.load(sys.stdin.buffer)
+    out = sys.stdout.buffer
+    # Nothing but events may reach the pipe: a stray print would garble the stream.
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
+    store = None
+    if database is not None:
+        try:
+            store = Store(database, check=False)  # the interface checks it
+        except StoreError:
+            store = None  # the interface says so; the scan works without the cache
+    try:
+        for event in scan_events(sources, store, quick_first=True):
+            pickle.dump(event, out, protocol=pickle.HIGHEST_PROTOCOL)
+            out.flush()
+    except BrokenPipeError:
+        return 0  # the reader has quit
+    except Exception as exc:  # noqa: BLE001 - reported to the reader, whatever it was
+        try:
+            batch = Found([], [f"The scan of local posts failed: {clean_error(exc)}"])
+            pickle.dump(batch, out, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(ScanDone([]), out, protocol=pickle.HIGHEST_PROTOCOL)
+            out.flush()
+        except OSError:
+            pass
+        return 1
+    finally:
+        if store is not None:
+            store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_child_main())

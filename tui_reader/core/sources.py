@@ -1,0 +1,26 @@
+"""What a source is: a feed (a URL or a feed file) or Markdown (a file or a folder).
+
+Kept apart and light (no feed parser, no YAML, no httpx) because the command line needs
+it before it starts the scan, and everything it imports first delays the reader's start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FEED_SUFFIXES = (".xml", ".rss", ".atom", ".json")
+
+
+@dataclass(frozen=True, slots=True)
+class FeedConfig:
+    """One subscribed feed: an http(s) URL or a local file path, with optional title/tags."""
+
+    url: str
+    title: str = ""
+    tags: tuple[str, ...] = ()
+
+
+def is_feed_source(source: str) -> bool:
+    """A URL, or a file with a feed suffix."""
+    lowered = source.lower()
+    return lowered.startswith(("http://", "https://")) or lowered.endswith(FEED_SUFFIXES)
