@@ -87,6 +87,8 @@ def open_reader(sources: list[str], feeds: list[FeedConfig], config: Config, wpm
 
     local = [source for source in sources if not is_feed_source(source)]
     scan = start_scan(local, database_file()) if local else None
+    if scan is not None:
+        scan.read_ahead()  # unpickling overlaps with importing the interface
 
     from tui_reader.ui.app import ReaderApp
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Literal
 
 Kind = Literal["local", "feed"]
+SUMMARY_LIMIT = 300  # characters of a summary, given or taken from the body
 
 
 @dataclass(frozen=True, slots=True)

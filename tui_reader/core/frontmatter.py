@@ -27,11 +27,11 @@ from typing import Any
 import yaml
 
 from tui_reader.core import simpleyaml
+from tui_reader.core.article import SUMMARY_LIMIT
 from tui_reader.core.sanitize import clean_error, clean_line, clean_tags
 
 MAX_FRONT_MATTER = 64 * 1024  # bytes of UTF-8
 MAX_DEPTH = 64  # nested mappings/lists; real front matter uses three or four
-SUMMARY_LIMIT = 300
 _MAX_AUTHORS = 20
 
 Data = dict[Any, Any]

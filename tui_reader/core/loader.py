@@ -13,11 +13,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tui_reader.core.article import Article, Heading
-from tui_reader.core.feeds import FeedError, local_path, parse_feed, read_local_feed
-from tui_reader.core.frontmatter import split_front_matter
-from tui_reader.core.local import article_key, iter_markdown_files, key_prefix, load_article
+from tui_reader.core.local import (
+    article_key,
+    iter_markdown_files,
+    iter_markdown_paths,
+    key_prefix,
+    load_article,
+)
 from tui_reader.core.sanitize import clean_error, clean_line
-from tui_reader.core.scan_events import AllListed, Found, ScanDone, ScanEvent
+from tui_reader.core.scan_events import AllListed, Found, ScanDone, ScanEvent, loads_event
+from tui_reader.core.snapshot import Snapshot, storable
 from tui_reader.core.sources import FEED_SUFFIXES, FeedConfig, is_feed_source
 from tui_reader.core.store import Store, StoreError
 from tui_reader.core.text import analyse, analyse_plain, plain_text
@@ -36,12 +41,16 @@ def scan_events(
     *,
     quick_first: bool = False,
     find_feeds: bool = True,
-) -> Iterator[ScanEvent]:
+    raw: bool = False,
+) -> Iterator[ScanEvent | bytes]:
     """The scan of local Markdown sources, as events: batches of articles as they are
     read, :class:`AllListed` once every file is in, and :class:`ScanDone` at the end.
 
     With a store, files whose path, mtime and size match the scan cache are not parsed
     again, and the files that were parsed are added to the cache and the search index.
+    A folder's articles are also kept as a scan snapshot (core/snapshot.py): batches of
+    it whose files are unchanged come as they are, and with ``raw`` as the pickled
+    bytes of their :class:`Found` event, for the scan process to send on untouched.
 
     With ``quick_first``, files not in the cache first come as ``pending`` articles with
     their front matter only (about the cost of reading them and parsing that), so a new
@@ -50,15 +59,58 @@ def scan_events(
     pending ones by key.
     """
     later: list[tuple[list[Path], str, Path]] | None = [] if quick_first else None
+    snapshots: list[_NewSnapshot] = []
     for source in sources:
         if is_feed_source(source):
             continue
-        for articles, errors in scan_markdown(source, store, later):
-            yield Found(articles, errors)
+        for item in scan_markdown(source, store, later, snapshots, raw):
+            if isinstance(item, (bytes, Found)):
+                yield item
+                continue
+            _NewSnapshot.take_for(snapshots, source, item[0])
+            yield Found(*item)
     yield AllListed()
     for files, source, root in later or ():
-        yield Found(*_load_batch(files, source, root, store))
+        articles, errors = _load_batch(files, source, root, store)
+        _NewSnapshot.take_for(snapshots, source, articles)
+        yield Found(articles, errors)
+    if store is not None:
+        for new in snapshots:
+            new.save(store)
     yield ScanDone(discover_feeds(sources) if find_feeds else [])
+
+
+class _NewSnapshot:
+    """The snapshot a folder's scan will leave: the batches kept, and what was scanned."""
+
+    def __init__(self, source: str, root: Path, kept: Snapshot) -> None:
+        self.source = source
+        self.root = root
+        self.snapshot = kept
+        self.scanned: dict[str, Article] = {}
+        self.changed = False
+
+    @staticmethod
+    def take_for(snapshots: list[_NewSnapshot], source: str, articles: list[Article]) -> None:
+        for new in snapshots:
+            if new.source == source:
+                new.take(articles)
+
+    def take(self, articles: list[Article]) -> None:
+        self.changed = True
+        for article in articles:
+            self.scanned[article.location] = article
+
+    def save(self, store: Store) -> None:
+        if not self.changed:
+            return
+        self.snapshot.add(a for a in self.scanned.values() if storable(a))
+        try:
+            store.save_scan_snapshot(
+                os.path.abspath(self.root), self.source, self.snapshot.encode()
+            )
+        except StoreError:
+            pass  # a cache: the per-file cache still serves the next start
 
 
 def scan_sources(
@@ -81,7 +133,12 @@ def scan_markdown(
     source: str,
     store: Store | None = None,
     later: list[tuple[list[Path], str, Path]] | None = None,
-) -> Iterator[Batch]:
+    snapshots: list[_NewSnapshot] | None = None,
+    raw: bool = False,
+) -> Iterator[Batch | bytes | Found]:
+    """One source's articles, in batches. With ``snapshots`` (which then receives the
+    snapshot this scan will leave), batches from the old snapshot come as
+    :class:`Found` events, or with ``raw`` as their pickled bytes."""
     path = Path(source).expanduser()
     shown = clean_line(source)
     try:
@@ -98,6 +155,17 @@ def scan_markdown(
     if not stat.S_ISDIR(info.st_mode):
         yield [], [f"{shown}: not a regular file or folder"]
         return
+    old = None
+    if store is not None and snapshots is not None:
+        try:
+            old = Snapshot.decode(store.scan_snapshot(os.path.abspath(path), source))
+        except StoreError:
+            old = None
+    if old is not None:
+        yield from _scan_with_snapshot(source, path, store, later, old, snapshots, raw)
+        return
+    if snapshots is not None and store is not None:
+        snapshots.append(_NewSnapshot(source, path, Snapshot()))
     found = 0
     files: list[Path] = []
     for file in iter_markdown_files(path):
@@ -112,6 +180,49 @@ def scan_markdown(
     if not found:
         errors.append(f"{shown}: no Markdown files found")
     yield batch, errors
+
+
+def _scan_with_snapshot(
+    source: str,
+    path: Path,
+    store: Store | None,
+    later: list[tuple[list[Path], str, Path]] | None,
+    old: Snapshot,
+    snapshots: list[_NewSnapshot],
+    raw: bool,
+) -> Iterator[Batch | bytes | Found]:
+    """A folder with a snapshot: every file is listed and stat'ed first; the snapshot's
+    batches that are still right come as they are, and the other files are scanned."""
+    files = list(iter_markdown_paths(path))
+    stats: dict[str, tuple[float, int]] = {}
+    for file in files:
+        try:
+            info = os.stat(file)
+        except OSError:
+            continue
+        stats[file] = (info.st_mtime, info.st_size)
+    kept = Snapshot()
+    covered: set[str] = set()
+    for number in old.valid_batches(stats):
+        batch = old.batches[number]
+        if not raw:
+            try:
+                loaded = loads_event(batch)
+            except Exception:  # noqa: BLE001 - whatever is wrong, scan those files again
+                continue
+            if not isinstance(loaded, Found):
+                continue
+        kept.keep(old, number)
+        covered.update(location for location, _mtime, _size in old.index[number])
+        yield batch if raw else loaded
+    new = _NewSnapshot(source, path, kept)
+    new.changed = len(kept.batches) != len(old.batches)
+    snapshots.append(new)
+    rest = [Path(file) for file in files if file not in covered]
+    for start in range(0, len(rest), BATCH):
+        yield _load_batch(rest[start : start + BATCH], source, path, store, later)
+    if not files:
+        yield [], [f"{clean_line(source)}: no Markdown files found"]
 
 
 def _load_batch(
@@ -246,12 +357,17 @@ def load_body(article: Article) -> LoadedBody:
     except (NotReadable, OSError) as exc:
         message = f"{clean_line(article.location)}: {clean_error(exc)}"
         return LoadedBody(f"*This article could not be read: {clean_error(exc)}*", message)
+    from tui_reader.core.frontmatter import split_front_matter
+
     _data, body, _fmt, _error = split_front_matter(text)
     return LoadedBody(body)
 
 
 def parse_local_feed(feed: FeedConfig, max_bytes: int = 10 * 1024 * 1024) -> tuple[list[Article], str]:
     """Articles of a local feed file, read without the cache: ``(articles, error)``."""
+    # The feed code loads with the first feed file: a scan of posts does not need it.
+    from tui_reader.core.feeds import FeedError, local_path, parse_feed, read_local_feed
+
     shown = feed.title or clean_line(feed.url)
     path = local_path(feed.url)
     if path is None:

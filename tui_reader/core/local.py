@@ -18,8 +18,7 @@ import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from tui_reader.core.article import Article, Heading
-from tui_reader.core.frontmatter import SUMMARY_LIMIT, normalise, split_front_matter
+from tui_reader.core.article import SUMMARY_LIMIT, Article, Heading
 from tui_reader.core.sanitize import clean_error, clean_line, clean_tags
 from tui_reader.core.textio import NotReadable, read_text_file
 
@@ -44,7 +43,14 @@ def iter_markdown_files(root: Path) -> Iterator[Path]:
     itself is never taken as a bundle: the user asked for everything in it, and many
     notes and docs folders have an ``index.md`` home page next to their other pages.
     """
-    root = Path(root)
+    return map(Path, iter_markdown_paths(root))
+
+
+def iter_markdown_paths(root: Path | str) -> Iterator[str]:
+    """:func:`iter_markdown_files` as strings: a Path costs more to make than a whole
+    ``stat``, which counts on a library of 10,000 posts. Each string is what ``str()`` of
+    the Path would be: the root is normalised once, and names never hold a separator."""
+    root = os.fspath(Path(root))
     try:
         info = os.stat(root)
     except OSError:
@@ -58,16 +64,16 @@ def iter_markdown_files(root: Path) -> Iterator[Path]:
         item = next(stack[-1], None)
         if item is None:
             stack.pop()
-        elif isinstance(item, Path):
+        elif isinstance(item, str):
             yield item
         else:
             stack.append(iter(_scan_folder(item[0], visited)))
 
 
 def _scan_folder(
-    folder: Path, visited: set[tuple[int, int]], *, bundle: bool = True
-) -> list[Path | tuple[Path]]:
-    """A folder's entries in name order: files as Paths, folders to enter as 1-tuples.
+    folder: str, visited: set[tuple[int, int]], *, bundle: bool = True
+) -> list[str | tuple[str]]:
+    """A folder's entries in name order: files as paths, folders to enter as 1-tuples.
 
     With ``bundle``, a folder holding an index file is a page bundle: only the index.
     """
@@ -76,8 +82,8 @@ def _scan_folder(
             entries = sorted(listing, key=lambda entry: entry.name)
     except OSError:
         return []  # unreadable folder: skip it, the rest of the scan goes on
-    items: list[Path | tuple[Path]] = []
-    indexes: dict[str, Path] = {}
+    items: list[str | tuple[str]] = []
+    indexes: dict[str, str] = {}
     for entry in entries:
         name = entry.name
         if name.startswith("."):
@@ -90,14 +96,14 @@ def _scan_folder(
                 ident = (info.st_dev, info.st_ino)
                 if ident not in visited:
                     visited.add(ident)
-                    items.append((Path(entry.path),))
+                    items.append((entry.path,))
             elif entry.is_file() and name.lower().endswith(_MARKDOWN_SUFFIXES):
                 # is_file() means S_ISREG (after links), so FIFOs and devices never match.
                 lower = name.lower()
                 if lower in _BUNDLE_INDEXES:
-                    indexes[lower] = Path(entry.path)
+                    indexes[lower] = entry.path
                 if lower not in _SECTION_INDEXES:
-                    items.append(Path(entry.path))
+                    items.append(entry.path)
         except OSError:
             continue  # vanished, permission denied, or a link loop (ELOOP)
     for index in _BUNDLE_INDEXES:
@@ -167,6 +173,10 @@ def _load(
         return _unreadable(
             path, key=key, title=fallback, source=source, problem=exc, mtime=mtime, size=size
         )
+    # Here, not at the top: YAML and TOML load with the first file parsed, so a start
+    # served from the scan snapshot never loads them.
+    from tui_reader.core.frontmatter import normalise, split_front_matter
+
     data, body, _fmt, error = split_front_matter(text)
     meta = normalise(data)
     warnings = [*notes, *([error] if error else []), *meta.warnings]

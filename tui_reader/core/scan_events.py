@@ -7,7 +7,10 @@ loader (front matter, YAML, feeds), and the scan process pickles them.
 
 from __future__ import annotations
 
+import io
+import pickle
 from dataclasses import dataclass
+from typing import Any, BinaryIO
 
 from tui_reader.core.article import Article
 from tui_reader.core.sources import FeedConfig
@@ -34,3 +37,47 @@ class ScanDone:
 
 
 ScanEvent = Found | AllListed | ScanDone
+
+
+# --- on the wire ---------------------------------------------------------------------
+# Events cross from the scan process to the reader, and batches of them are kept in the
+# library as scan snapshots, pickled. Pickle runs code named by the data, so the data may
+# name only these classes: anything else (a damaged or planted snapshot) is refused.
+_ALLOWED = frozenset(
+    {
+        ("tui_reader.core.scan_events", "Found"),
+        ("tui_reader.core.scan_events", "AllListed"),
+        ("tui_reader.core.scan_events", "ScanDone"),
+        ("tui_reader.core.article", "Article"),
+        ("tui_reader.core.article", "Heading"),
+        ("tui_reader.core.sources", "FeedConfig"),
+        ("datetime", "datetime"),
+        ("datetime", "timezone"),
+        ("datetime", "timedelta"),
+        ("copyreg", "_reconstructor"),
+        ("builtins", "object"),
+    }
+)
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in _ALLOWED:
+            raise pickle.UnpicklingError(f"refused to load {module}.{name}")
+        return super().find_class(module, name)
+
+
+def dump_event(event: ScanEvent | object) -> bytes:
+    return pickle.dumps(event, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def load_event(file: BinaryIO) -> Any:
+    """The next pickled object in ``file``; only the classes above may appear in it.
+
+    Raises EOFError at the end, pickle.UnpicklingError (or ValueError, TypeError...) on
+    data that is not what we write."""
+    return _Unpickler(file).load()
+
+
+def loads_event(data: bytes) -> Any:
+    return load_event(io.BytesIO(data))

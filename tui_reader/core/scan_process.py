@@ -16,15 +16,18 @@ stderr goes to the null device, and it runs in its own session. It opens its own
 connection to the library (scan cache and search index); SQLite's locking and WAL make
 that safe beside the interface's connection.
 
-Pickles only ever come from this child, through a pipe private to the two processes.
+Pickles only ever come from this child, through a pipe private to the two processes, and
+are loaded with an unpickler that accepts only the scan's own classes.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import queue
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,6 +44,7 @@ class ScanProcess:
     """A scan running in a child process; :meth:`events` yields what it finds."""
 
     def __init__(self, sources: list[str], database: Path | None) -> None:
+        self._queue: queue.SimpleQueue[ScanEvent | None] | None = None
         self._child = subprocess.Popen(
             [sys.executable, "-m", "tui_reader.core.scan_process"],
             stdin=subprocess.PIPE,
@@ -55,17 +59,61 @@ class ScanProcess:
         except OSError:
             pass  # the child died at once; events() says so
 
+    def read_ahead(self) -> None:
+        """Read and unpickle the child's events from now on, in a thread, so that work
+        overlaps with the reader's own start (importing Textual) instead of following
+        it. :meth:`events` then takes them from there."""
+        if self._queue is not None:
+            return
+        self._queue = queue.SimpleQueue()
+
+        def pump(into: queue.SimpleQueue[ScanEvent | None]) -> None:
+            for event in self._read():
+                into.put(event)
+            into.put(None)
+
+        threading.Thread(target=pump, args=(self._queue,), name="scan-reader", daemon=True).start()
+
     def events(self) -> Iterator[ScanEvent]:
-        """Each event as the child sends it. A child that dies or garbles its output ends
-        the stream with an error batch and :class:`ScanDone`, never an exception."""
-        from tui_reader.core.scan_events import Found, ScanDone
+        """Each event as the child sends it, except that batches already waiting come
+        together as one: a later start's snapshot arrives all at once, and the list is
+        sorted and drawn once instead of once per thousand articles. A child that dies
+        or garbles its output ends the stream with an error batch and
+        :class:`ScanDone`, never an exception."""
+        from tui_reader.core.scan_events import Found
+
+        self.read_ahead()
+        waiting = self._queue
+        assert waiting is not None
+        taken = object()  # no event in hand
+        event: object = waiting.get()
+        while event is not None:
+            if not isinstance(event, Found):
+                yield event  # type: ignore[misc]
+                event = waiting.get()
+                continue
+            gathered = Found(list(event.articles), list(event.errors))
+            event = taken
+            while not waiting.empty():
+                event = waiting.get_nowait()
+                if not isinstance(event, Found):
+                    break
+                gathered.articles += event.articles
+                gathered.errors += event.errors
+                event = taken
+            yield gathered  # and not wait for more: the list shows what there is
+            if event is taken:
+                event = waiting.get()
+
+    def _read(self) -> Iterator[ScanEvent]:
+        from tui_reader.core.scan_events import Found, ScanDone, load_event
 
         out = self._child.stdout
         assert out is not None
         problem = ""
         try:
             while True:
-                event = pickle.load(out)
+                event = load_event(out)
                 yield event
                 if isinstance(event, ScanDone):
                     return
@@ -103,7 +151,7 @@ def start_scan(sources: list[str], database: Path | None) -> ScanProcess | None:
 def _child_main() -> int:
     from tui_reader.core.loader import scan_events
     from tui_reader.core.sanitize import clean_error
-    from tui_reader.core.scan_events import Found, ScanDone
+    from tui_reader.core.scan_events import Found, ScanDone, dump_event
     from tui_reader.core.store import Store, StoreError
 
     sources, database = pickle.load(sys.stdin.buffer)
@@ -117,16 +165,16 @@ def _child_main() -> int:
         except StoreError:
             store = None  # the interface says so; the scan works without the cache
     try:
-        for event in scan_events(sources, store, quick_first=True):
-            pickle.dump(event, out, protocol=pickle.HIGHEST_PROTOCOL)
+        for event in scan_events(sources, store, quick_first=True, raw=True):
+            # Snapshot batches come already pickled, and go on as they are.
+            out.write(event if isinstance(event, bytes) else dump_event(event))
             out.flush()
     except BrokenPipeError:
         return 0  # the reader has quit
     except Exception as exc:  # noqa: BLE001 - reported to the reader, whatever it was
         try:
             batch = Found([], [f"The scan of local posts failed: {clean_error(exc)}"])
-            pickle.dump(batch, out, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(ScanDone([]), out, protocol=pickle.HIGHEST_PROTOCOL)
+            out.write(dump_event(batch) + dump_event(ScanDone([])))
             out.flush()
         except OSError:
             pass

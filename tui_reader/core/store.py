@@ -127,6 +127,16 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE state ADD COLUMN opened_at TEXT;
     """,
+    # v4: scan snapshots (core/snapshot.py): a source folder's articles in one blob, so a
+    # later start of a big library reads one row instead of one per file.
+    """
+    CREATE TABLE scan_snapshot (
+        root   TEXT NOT NULL,
+        source TEXT NOT NULL,
+        data   BLOB NOT NULL,
+        PRIMARY KEY (root, source)
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -952,6 +962,24 @@ class Store:
                     if article is not None:
                         found[path] = article
         return found
+
+    def scan_snapshot(self, root: str, source: str) -> bytes | None:
+        """The snapshot saved for a source folder (its absolute path, and the source as
+        the user gave it), or None."""
+        with self._transaction("reading the scan snapshot", write=False) as conn:
+            row = conn.execute(
+                "SELECT data FROM scan_snapshot WHERE root = ? AND source = ?",
+                (_k(root), _k(source)),
+            ).fetchone()
+        return bytes(row[0]) if row is not None else None
+
+    def save_scan_snapshot(self, root: str, source: str, data: bytes) -> None:
+        with self._transaction("saving the scan snapshot", write=True) as conn:
+            conn.execute(
+                "INSERT INTO scan_snapshot (root, source, data) VALUES (?, ?, ?)"
+                " ON CONFLICT (root, source) DO UPDATE SET data = excluded.data",
+                (_k(root), _k(source), data),
+            )
 
     def save_scan(self, articles: Iterable[Article]) -> None:
         """Remember these local articles, keyed by ``location`` with their mtime and size."""

@@ -1,0 +1,136 @@
+"""Scan snapshots: a later scan sends the unchanged batches as they were, and is still
+exactly right when files change, vanish or appear, or the snapshot itself is damaged.
+
+Everything runs on a real SQLite library and real files.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+
+from tui_reader.core import snapshot
+from tui_reader.core.loader import scan_events
+from tui_reader.core.scan_events import Found, loads_event
+from tui_reader.core.store import Store
+
+
+@pytest.fixture(autouse=True)
+def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(snapshot, "BATCH", 5)  # 20 posts make four batches
+
+
+def _write(root: Path, i: int, title: str | None = None) -> None:
+    (root / f"p{i:02}.md").write_text(
+        f"---\ntitle: {title or f'Post {i}'}\ntags: [t{i % 2}]\n---\n\nBody {i}.\n",
+        encoding="utf-8",
+    )
+
+
+def _folder(root: Path, count: int = 20) -> Path:
+    root.mkdir()
+    for i in range(count):
+        _write(root, i)
+    return root
+
+
+def _scan(root: Path, store: Store, raw: bool = False) -> tuple[dict[str, str], int]:
+    """Titles by file name after a full scan, and how many batches came pre-pickled."""
+    titles: dict[str, str] = {}
+    forwarded = 0
+    for event in scan_events([str(root)], store, quick_first=True, raw=raw):
+        if isinstance(event, bytes):
+            forwarded += 1
+            event = loads_event(event)
+        if isinstance(event, Found):
+            assert event.errors == []
+            for article in event.articles:
+                titles[Path(article.location).name] = article.title
+    return titles, forwarded
+
+
+def test_a_later_scan_sends_the_snapshot_batches_untouched(tmp_path: Path) -> None:
+    root = _folder(tmp_path / "lib")
+    store = Store(tmp_path / "library.sqlite3")
+    first, forwarded = _scan(root, store, raw=True)
+    assert forwarded == 0 and len(first) == 20
+    second, forwarded = _scan(root, store, raw=True)
+    assert second == first
+    assert forwarded == 4  # every batch, as bytes, nothing parsed
+    # Without raw the same batches come as events, with complete articles.
+    events = list(scan_events([str(root)], store, quick_first=True))
+    articles = [a for e in events if isinstance(e, Found) for a in e.articles]
+    assert len(articles) == 20 and not any(a.pending for a in articles)
+    assert all(a.words > 0 and a.summary for a in articles)
+
+
+def test_a_changed_file_is_read_again_and_only_its_batch_is_dropped(tmp_path: Path) -> None:
+    root = _folder(tmp_path / "lib")
+    store = Store(tmp_path / "library.sqlite3")
+    _scan(root, store)
+    _write(root, 7, title="Post 7, rewritten at length")
+    stamp = os.stat(root / "p07.md").st_mtime + 5
+    os.utime(root / "p07.md", (stamp, stamp))  # a later mtime, even on coarse clocks
+    titles, forwarded = _scan(root, store, raw=True)
+    assert titles["p07.md"] == "Post 7, rewritten at length"
+    assert len(titles) == 20
+    assert forwarded == 3  # the other three batches were still right
+    # The new snapshot holds the change: the next scan forwards everything again.
+    again, forwarded = _scan(root, store, raw=True)
+    assert again == titles and forwarded == 4
+
+
+def test_deleted_and_new_files(tmp_path: Path) -> None:
+    root = _folder(tmp_path / "lib")
+    store = Store(tmp_path / "library.sqlite3")
+    _scan(root, store)
+    (root / "p03.md").unlink()
+    _write(root, 42)
+    titles, _forwarded = _scan(root, store)
+    assert "p03.md" not in titles
+    assert titles["p42.md"] == "Post 42"
+    assert len(titles) == 20
+
+
+PLANTED = b"cos\nsystem\n(S'touch PWNED'\ntR."  # runs a command if unpickled freely
+
+
+def _snapshot_blob(root: Path, kind: str) -> bytes:
+    """A snapshot for ``root`` whose index matches the files, so its batch is used."""
+    files = sorted(root.glob("*.md"))
+    index = [[(str(f), os.stat(f).st_mtime, os.stat(f).st_size) for f in files]]
+    if kind == "garbage":
+        return b"not a pickle at all"
+    if kind == "other-format":
+        return pickle.dumps((999, [], [], []))
+    if kind == "damaged":  # right shape, but the batch bytes are not what was digested
+        return pickle.dumps((snapshot.FORMAT, index, [b"\x80\x05garbage"], [b"0" * 16]))
+    # planted: a well-formed snapshot, right digest and all, holding code to run
+    digest = snapshot._digest(PLANTED)
+    return pickle.dumps((snapshot.FORMAT, index, [PLANTED], [digest]))
+
+
+@pytest.mark.parametrize("kind", ["garbage", "other-format", "damaged", "planted"])
+def test_a_damaged_or_planted_snapshot_is_never_run_and_the_scan_is_right(
+    tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    root = _folder(tmp_path / "lib")
+    store = Store(tmp_path / "library.sqlite3")
+    expected, _ = _scan(root, store)
+    store.save_scan_snapshot(os.path.abspath(root), str(root), _snapshot_blob(root, kind))
+    titles, _forwarded = _scan(root, store)
+    assert titles == expected  # every file scanned again, from the per-file cache
+    assert not (tmp_path / "PWNED").exists()
+
+
+def test_the_unpickler_refuses_anything_but_scan_classes() -> None:
+    class Planted:
+        def __reduce__(self):  # type: ignore[no-untyped-def]
+            return (os.system, ("true",))
+
+    with pytest.raises(pickle.UnpicklingError, match="refused"):
+        loads_event(pickle.dumps(Planted()))
