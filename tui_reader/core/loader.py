@@ -13,13 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tui_reader.core.article import Article, Heading
-from tui_reader.core.local import (
-    article_key,
-    iter_markdown_files,
-    iter_markdown_paths,
-    key_prefix,
-    load_article,
-)
+from tui_reader.core.local import KeyMaker, iter_markdown_paths, load_article
 from tui_reader.core.sanitize import clean_error, clean_line
 from tui_reader.core.scan_events import AllListed, Found, ScanDone, ScanEvent, loads_event
 from tui_reader.core.snapshot import Snapshot, storable
@@ -58,7 +52,7 @@ def scan_events(
     yields the same articles complete (words, headings, summary), which replace the
     pending ones by key.
     """
-    later: list[tuple[list[Path], str, Path]] | None = [] if quick_first else None
+    later: list[tuple[list[str], str, Path]] | None = [] if quick_first else None
     snapshots: list[_NewSnapshot] = []
     for source in sources:
         if is_feed_source(source):
@@ -132,7 +126,7 @@ def scan_sources(
 def scan_markdown(
     source: str,
     store: Store | None = None,
-    later: list[tuple[list[Path], str, Path]] | None = None,
+    later: list[tuple[list[str], str, Path]] | None = None,
     snapshots: list[_NewSnapshot] | None = None,
     raw: bool = False,
 ) -> Iterator[Batch | bytes | Found]:
@@ -167,8 +161,8 @@ def scan_markdown(
     if snapshots is not None and store is not None:
         snapshots.append(_NewSnapshot(source, path, Snapshot()))
     found = 0
-    files: list[Path] = []
-    for file in iter_markdown_files(path):
+    files: list[str] = []
+    for file in iter_markdown_paths(path):
         files.append(file)
         found += 1
         # A small first batch puts rows on screen at once; then bigger ones cost the UI
@@ -186,7 +180,7 @@ def _scan_with_snapshot(
     source: str,
     path: Path,
     store: Store | None,
-    later: list[tuple[list[Path], str, Path]] | None,
+    later: list[tuple[list[str], str, Path]] | None,
     old: Snapshot,
     snapshots: list[_NewSnapshot],
     raw: bool,
@@ -218,7 +212,7 @@ def _scan_with_snapshot(
     new = _NewSnapshot(source, path, kept)
     new.changed = len(kept.batches) != len(old.batches)
     snapshots.append(new)
-    rest = [Path(file) for file in files if file not in covered]
+    rest = [file for file in files if file not in covered]
     for start in range(0, len(rest), BATCH):
         yield _load_batch(rest[start : start + BATCH], source, path, store, later)
     if not files:
@@ -226,11 +220,11 @@ def _scan_with_snapshot(
 
 
 def _load_batch(
-    files: list[Path],
+    files: list[str],
     source: str,
     root: Path,
     store: Store | None,
-    later: list[tuple[list[Path], str, Path]] | None = None,
+    later: list[tuple[list[str], str, Path]] | None = None,
 ) -> Batch:
     """Articles for some files: from the scan cache where unchanged, else parsed.
 
@@ -245,33 +239,37 @@ def _load_batch(
                 info = os.stat(file)
             except OSError:
                 continue
-            stats.append((str(file), info.st_mtime, info.st_size))
+            stats.append((file, info.st_mtime, info.st_size))
         try:
             cached = store.cached_scan(stats)
         except StoreError as exc:
             errors.append(str(exc))
     articles: list[Article] = []
     parsed: list[tuple[Article, str]] = []
-    queued: list[Path] = []
+    queued: list[str] = []
     analyser = _KeepPlain()
-    prefix = key_prefix(root)
+    key_of = KeyMaker(root)
     for file in files:
-        hit = cached.get(str(file))
+        hit = cached.get(file)
         if hit is not None:
             # The same file may be reached from another source folder (or the same one
             # from another directory): re-key it. The key is the folder's absolute path
             # and the file's path inside it, so a matching prefix is enough to know it is
             # right, and saves a fifth of a cached scan.
-            if hit.source != source or not hit.key.startswith(prefix):
-                hit = replace(hit, key=article_key(root, file), source=source)
+            if hit.source != source or not hit.key.startswith(key_of.prefix):
+                hit = replace(hit, key=key_of(file), source=source)
             articles.append(hit)
             continue
         if later is not None:
-            articles.append(load_article(file, source=source, root=root, quick=True))
+            articles.append(
+                load_article(file, source=source, root=root, quick=True, key=key_of(file))
+            )
             queued.append(file)
             continue
         analyser.plain = ""
-        article = load_article(file, source=source, root=root, analyse=analyser)
+        article = load_article(
+            file, source=source, root=root, analyse=analyser, key=key_of(file)
+        )
         articles.append(article)
         if article.mtime:
             parsed.append((article, analyser.plain))

@@ -116,16 +116,24 @@ def _scan_folder(
 
 
 def load_article(
-    path: Path, *, source: str, root: Path, analyse: Analyse | None = None, quick: bool = False
+    path: Path | str,
+    *,
+    source: str,
+    root: Path | str,
+    analyse: Analyse | None = None,
+    quick: bool = False,
+    key: str | None = None,
 ) -> Article:
     """Load one file's metadata as an :class:`Article`. Never raises.
 
     A file that cannot be read still gives an Article (titled by its name) whose
     ``warnings`` say why, so the list can show it. ``quick`` reads only what the list
-    needs first (front matter and title) and marks the article ``pending``.
+    needs first (front matter and title) and marks the article ``pending``. ``key``, when
+    given, is ``article_key(root, path)`` worked out by the caller.
     """
     path = Path(path)
-    key = article_key(Path(root), path)
+    if key is None:
+        key = article_key(root, path)
     fallback = _name_title(path)
     try:
         return _load(
@@ -219,21 +227,27 @@ def _storable(text: str) -> str:
     return os.fsencode(text).decode("utf-8", "backslashreplace")
 
 
-def article_key(root: Path, path: Path) -> str:
+def article_key(root: Path | str, path: Path | str) -> str:
     # Absolute, so the key does not depend on the directory tui-reader was started from.
-    base = os.path.abspath(root)
-    full = os.path.abspath(path)
-    inside = base.rstrip(os.sep) + os.sep
-    if full.startswith(inside):
-        relative = full[len(inside) :].replace(os.sep, "/")
-    else:
-        relative = Path(path).name
-    return f"{key_prefix(root)}{_storable(relative)}"
+    return KeyMaker(root)(path)
 
 
-def key_prefix(root: Path) -> str:
-    """The start of the key of every article in the folder ``root``."""
-    return f"local:{_storable(os.path.abspath(root))}::"
+class KeyMaker:
+    """:func:`article_key` for many files of one folder: the folder's part is worked out
+    once (a tenth of a first scan went to it, and to the Paths it made)."""
+
+    def __init__(self, root: Path | str) -> None:
+        base = os.path.abspath(root)
+        self.inside = base.rstrip(os.sep) + os.sep
+        self.prefix = f"local:{_storable(base)}::"
+
+    def __call__(self, path: Path | str) -> str:
+        full = os.path.abspath(path)
+        if full.startswith(self.inside):
+            relative = full[len(self.inside) :].replace(os.sep, "/")
+        else:
+            relative = os.path.basename(full)
+        return f"{self.prefix}{_storable(relative)}"
 
 
 def _name_title(path: Path) -> str:
