@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.pilot_wait import wait_until
 from tui_reader.core.loader import scan_events
 from tui_reader.core.scan_events import AllListed, Found, ScanDone, ScanEvent
-from tui_reader.core.scan_process import ScanProcess, start_scan
+from tui_reader.core.scan_process import WORKERS_ENV, ScanProcess, start_scan
 from tui_reader.core.store import Store
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.widgets.article_list import ArticleList
@@ -136,4 +138,31 @@ async def test_the_reader_lists_what_the_child_scans_and_reaps_it(tmp_path: Path
         assert scan._child.poll() is not None
     finally:
         scan.stop()
+        store.close()
+
+
+@pytest.mark.parametrize("workers", ["0", "2"])
+def test_parse_workers_list_and_measure_the_same_articles(
+    tmp_path: Path, workers: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A first start parses in worker processes when there are cores for them; what the
+    # reader gets must not depend on it: the same articles, listed then complete.
+    folder = _folder(tmp_path / "lib", count=2500)  # three chunks of 1,000 and a first 100
+    monkeypatch.setenv(WORKERS_ENV, workers)
+    child = ScanProcess([str(folder)], tmp_path / "data" / "library.sqlite3")
+    try:
+        events = list(child.events())
+    finally:
+        child.stop()
+    here = list(scan_events([str(folder)], None, quick_first=True))
+    assert _complete(events) == _complete(here)
+    listed = _kinds(events).index("AllListed")
+    before = [a for e in events[:listed] if isinstance(e, Found) for a in e.articles]
+    assert sorted(a.title for a in before) == sorted(f"Post {i}" for i in range(2500))
+    assert all(a.pending for a in before)
+    # The complete pass filled the search index from the workers' plain text.
+    store = Store(tmp_path / "data" / "library.sqlite3")
+    try:
+        assert len(store.search("Body", limit=5000)) == 2500
+    finally:
         store.close()

@@ -8,19 +8,31 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from tui_reader.core.article import Article, Heading
 from tui_reader.core.local import KeyMaker, iter_markdown_paths, load_article
 from tui_reader.core.sanitize import clean_error, clean_line
-from tui_reader.core.scan_events import AllListed, Found, ScanDone, ScanEvent, loads_event
+from tui_reader.core.scan_events import (
+    AllListed,
+    Found,
+    ScanDone,
+    ScanEvent,
+    dump_event,
+    loads_event,
+)
 from tui_reader.core.snapshot import Snapshot, storable
 from tui_reader.core.sources import FEED_SUFFIXES, FeedConfig, is_feed_source
 from tui_reader.core.store import Store, StoreError
 from tui_reader.core.text import analyse, analyse_plain, plain_text
 from tui_reader.core.textio import NotReadable, read_text_file
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 FIRST_BATCH = 100
 BATCH = 1000
@@ -36,6 +48,7 @@ def scan_events(
     quick_first: bool = False,
     find_feeds: bool = True,
     raw: bool = False,
+    pool: ParsePool | None = None,
 ) -> Iterator[ScanEvent | bytes]:
     """The scan of local Markdown sources, as events: batches of articles as they are
     read, :class:`AllListed` once every file is in, and :class:`ScanDone` at the end.
@@ -50,24 +63,29 @@ def scan_events(
     their front matter only (about the cost of reading them and parsing that), so a new
     library of 10,000 posts is listed at once; after :class:`AllListed` a second pass
     yields the same articles complete (words, headings, summary), which replace the
-    pending ones by key.
+    pending ones by key. With a ``pool``, files are parsed in its worker processes.
     """
     later: list[tuple[list[str], str, Path]] | None = [] if quick_first else None
     snapshots: list[_NewSnapshot] = []
     for source in sources:
         if is_feed_source(source):
             continue
-        for item in scan_markdown(source, store, later, snapshots, raw):
-            if isinstance(item, (bytes, Found)):
+        for item in scan_markdown(source, store, later, snapshots, raw, pool):
+            if isinstance(item, bytes):
+                yield item if raw else loads_event(item)
+                continue
+            if isinstance(item, Found):
                 yield item
                 continue
             _NewSnapshot.take_for(snapshots, source, item[0])
             yield Found(*item)
     yield AllListed()
     for files, source, root in later or ():
-        articles, errors = _load_batch(files, source, root, store)
-        _NewSnapshot.take_for(snapshots, source, articles)
-        yield Found(articles, errors)
+        chunks = [files[i : i + BATCH] for i in range(0, len(files), BATCH)]
+        for batch in _load_batches(chunks, source, root, store, pool=pool):
+            assert not isinstance(batch, bytes)  # only quick listings come pickled
+            _NewSnapshot.take_for(snapshots, source, batch[0])
+            yield Found(*batch)
     if store is not None:
         for new in snapshots:
             new.save(store)
@@ -129,6 +147,7 @@ def scan_markdown(
     later: list[tuple[list[str], str, Path]] | None = None,
     snapshots: list[_NewSnapshot] | None = None,
     raw: bool = False,
+    pool: ParsePool | None = None,
 ) -> Iterator[Batch | bytes | Found]:
     """One source's articles, in batches. With ``snapshots`` (which then receives the
     snapshot this scan will leave), batches from the old snapshot come as
@@ -156,24 +175,31 @@ def scan_markdown(
         except StoreError:
             old = None
     if old is not None:
-        yield from _scan_with_snapshot(source, path, store, later, old, snapshots, raw)
+        yield from _scan_with_snapshot(source, path, store, later, old, snapshots, raw, pool)
         return
     if snapshots is not None and store is not None:
         snapshots.append(_NewSnapshot(source, path, Snapshot()))
     found = 0
-    files: list[str] = []
-    for file in iter_markdown_paths(path):
-        files.append(file)
-        found += 1
-        # A small first batch puts rows on screen at once; then bigger ones cost the UI
-        # fewer refills.
-        if len(files) >= (FIRST_BATCH if found <= FIRST_BATCH else BATCH):
-            yield _load_batch(files, source, path, store, later)
-            files = []
-    batch, errors = _load_batch(files, source, path, store, later)
+    chunks = _chunks(iter_markdown_paths(path))
+    for batch in _load_batches(chunks, source, path, store, later, pool):
+        found += 1 if isinstance(batch, bytes) else len(batch[0])
+        yield batch
     if not found:
-        errors.append(f"{shown}: no Markdown files found")
-    yield batch, errors
+        yield [], [f"{shown}: no Markdown files found"]
+
+
+def _chunks(files: Iterator[str]) -> Iterator[list[str]]:
+    """Files in batches as they are found: a small first batch puts rows on screen at
+    once; then bigger ones cost the UI fewer refills."""
+    chunk: list[str] = []
+    size = FIRST_BATCH
+    for file in files:
+        chunk.append(file)
+        if len(chunk) >= size:
+            yield chunk
+            chunk, size = [], BATCH
+    if chunk:
+        yield chunk
 
 
 def _scan_with_snapshot(
@@ -184,6 +210,7 @@ def _scan_with_snapshot(
     old: Snapshot,
     snapshots: list[_NewSnapshot],
     raw: bool,
+    pool: ParsePool | None,
 ) -> Iterator[Batch | bytes | Found]:
     """A folder with a snapshot: every file is listed and stat'ed first; the snapshot's
     batches that are still right come as they are, and the other files are scanned."""
@@ -213,27 +240,51 @@ def _scan_with_snapshot(
     new.changed = len(kept.batches) != len(old.batches)
     snapshots.append(new)
     rest = [file for file in files if file not in covered]
-    for start in range(0, len(rest), BATCH):
-        yield _load_batch(rest[start : start + BATCH], source, path, store, later)
+    chunks = [rest[i : i + BATCH] for i in range(0, len(rest), BATCH)]
+    yield from _load_batches(chunks, source, path, store, later, pool)
     if not files:
         yield [], [f"{clean_line(source)}: no Markdown files found"]
 
 
-def _load_batch(
-    files: list[str],
+def _load_batches(
+    chunks: Iterable[list[str]],
     source: str,
     root: Path,
     store: Store | None,
     later: list[tuple[list[str], str, Path]] | None = None,
-) -> Batch:
-    """Articles for some files: from the scan cache where unchanged, else parsed.
+    pool: ParsePool | None = None,
+) -> Iterator[Batch | bytes]:
+    """Articles for each chunk of files, in order: from the scan cache where unchanged,
+    else parsed. With ``later``, parsed files come quick (pending) and are queued there
+    for a full load. With a pool, the files to parse go to its worker processes, a few
+    chunks ahead of the one being handed over."""
+    quick = later is not None
+    ahead: deque[tuple[list[str], dict[str, Article], list[str], list[str], Parsed]] = deque()
+    for files in chunks:
+        hits, misses, errors = _cached(files, source, root, store)
+        if pool is not None and misses and quick and not hits and not errors:
+            # A chunk listed from front matter alone: the worker pickles the event
+            # itself, and it goes to the reader untouched (bytes).
+            parsed: Parsed = pool.submit_listing(misses, source, str(root))
+        elif pool is not None and misses:
+            parsed = pool.submit(misses, source, str(root), quick)
+        else:
+            parsed = _Ready(parse_files(misses, source, str(root), quick))
+        ahead.append((files, hits, misses, errors, parsed))
+        if len(ahead) > (pool.depth if pool is not None else 0):
+            yield _assemble(*ahead.popleft(), source, root, store, later)
+    while ahead:
+        yield _assemble(*ahead.popleft(), source, root, store, later)
 
-    With ``later``, parsed files come quick (pending) and are queued there for a full load.
-    """
+
+def _cached(
+    files: list[str], source: str, root: Path, store: Store | None
+) -> tuple[dict[str, Article], list[str], list[str]]:
+    """The files' articles found in the scan cache by path, the files to parse, errors."""
     errors: list[str] = []
     cached: dict[str, Article] = {}
-    stats: list[tuple[str, float, int]] = []
     if store is not None:
+        stats: list[tuple[str, float, int]] = []
         for file in files:
             try:
                 info = os.stat(file)
@@ -244,44 +295,132 @@ def _load_batch(
             cached = store.cached_scan(stats)
         except StoreError as exc:
             errors.append(str(exc))
-    articles: list[Article] = []
-    parsed: list[tuple[Article, str]] = []
-    queued: list[str] = []
-    analyser = _KeepPlain()
     key_of = KeyMaker(root)
+    hits: dict[str, Article] = {}
+    misses: list[str] = []
     for file in files:
         hit = cached.get(file)
-        if hit is not None:
-            # The same file may be reached from another source folder (or the same one
-            # from another directory): re-key it. The key is the folder's absolute path
-            # and the file's path inside it, so a matching prefix is enough to know it is
-            # right, and saves a fifth of a cached scan.
-            if hit.source != source or not hit.key.startswith(key_of.prefix):
-                hit = replace(hit, key=key_of(file), source=source)
-            articles.append(hit)
+        if hit is None:
+            misses.append(file)
             continue
-        if later is not None:
-            articles.append(
-                load_article(file, source=source, root=root, quick=True, key=key_of(file))
-            )
-            queued.append(file)
+        # The same file may be reached from another source folder (or the same one from
+        # another directory): re-key it. The key is the folder's absolute path and the
+        # file's path inside it, so a matching prefix is enough to know it is right, and
+        # saves a fifth of a cached scan.
+        if hit.source != source or not hit.key.startswith(key_of.prefix):
+            hit = replace(hit, key=key_of(file), source=source)
+        hits[file] = hit
+    return hits, misses, errors
+
+
+def parse_files(
+    files: list[str], source: str, root: str, quick: bool
+) -> list[tuple[Article, str]]:
+    """Parse files, without the cache: each article with its plain text for the search
+    index ("" when ``quick``: then only front matter and title, and the article is
+    pending). Pure, so it can run in a worker process."""
+    key_of = KeyMaker(root)
+    out: list[tuple[Article, str]] = []
+    analyser = _KeepPlain()
+    for file in files:
+        if quick:
+            article = load_article(file, source=source, root=root, quick=True, key=key_of(file))
+            out.append((article, ""))
             continue
         analyser.plain = ""
-        article = load_article(
-            file, source=source, root=root, analyse=analyser, key=key_of(file)
-        )
-        articles.append(article)
-        if article.mtime:
-            parsed.append((article, analyser.plain))
-    if queued and later is not None:
-        later.append((queued, source, root))
-    if store is not None and parsed:
-        try:
-            store.save_scan(article for article, _plain in parsed)
-            store.index_articles(parsed)
-        except StoreError as exc:
-            errors.append(str(exc))
+        key = key_of(file)
+        article = load_article(file, source=source, root=root, analyse=analyser, key=key)
+        out.append((article, analyser.plain))
+    return out
+
+
+def _listing(files: list[str], source: str, root: str) -> bytes:
+    articles = [article for article, _plain in parse_files(files, source, root, True)]
+    return dump_event(Found(articles, []))
+
+
+def _assemble(
+    files: list[str],
+    hits: dict[str, Article],
+    misses: list[str],
+    errors: list[str],
+    parsed: Parsed,
+    source: str,
+    root: Path,
+    store: Store | None,
+    later: list[tuple[list[str], str, Path]] | None,
+) -> Batch | bytes:
+    results = parsed.result()
+    if isinstance(results, bytes):  # a pickled listing, see submit_listing
+        assert later is not None
+        later.append((misses, source, root))
+        return results
+    by_file = {file: result for file, result in zip(misses, results, strict=True)}
+    articles = [hits[file] if file in hits else by_file[file][0] for file in files]
+    if later is not None:
+        if misses:
+            later.append((misses, source, root))  # parsed quick: whole in the second pass
+    elif store is not None:
+        fresh = [(article, plain) for article, plain in results if article.mtime]
+        if fresh:
+            try:
+                store.save_scan(article for article, _plain in fresh)
+                store.index_articles(fresh)
+            except StoreError as exc:
+                errors.append(str(exc))
     return articles, errors
+
+
+class Parsed(Protocol):
+    def result(self) -> list[tuple[Article, str]] | bytes: ...
+
+
+class _Ready:
+    def __init__(self, value: list[tuple[Article, str]]) -> None:
+        self._value = value
+
+    def result(self) -> list[tuple[Article, str]]:
+        return self._value
+
+
+class ParsePool:
+    """Worker processes that parse files for the scan process (:func:`parse_files`).
+
+    A first scan of 10,000 posts is bound by reading and parsing each file; with one
+    worker per core it is no longer bound by one core. The workers are forked from the
+    scan process, which has no threads of its own when the pool starts (the executor
+    forks them all before its manager thread starts), and they only parse: the cache,
+    the search index and the snapshot are written by the scan process alone.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.depth = workers + 1  # chunks parsed ahead of the one handed over
+        self._executor: Executor | None = None
+
+    def submit(self, files: list[str], source: str, root: str, quick: bool) -> Parsed:
+        return self._started().submit(parse_files, files, source, root, quick)
+
+    def submit_listing(self, files: list[str], source: str, root: str) -> Parsed:
+        """Quick-parse files into a :class:`Found` event, pickled by the worker."""
+        return self._started().submit(_listing, files, source, root)
+
+    def _started(self) -> Executor:
+        if self._executor is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # Imported before the fork, so no worker imports them again.
+            import tui_reader.core.frontmatter  # noqa: F401
+
+            self._executor = ProcessPoolExecutor(
+                self.workers, mp_context=multiprocessing.get_context("fork")
+            )
+        return self._executor
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
 
 
 class _KeepPlain:
