@@ -10,6 +10,7 @@ import os
 import stat
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -334,6 +335,11 @@ def parse_files(
     return out
 
 
+def _lower_priority() -> None:
+    with suppress(OSError, AttributeError):
+        os.nice(5)
+
+
 def _listing(files: list[str], source: str, root: str) -> bytes:
     articles = [article for article, _plain in parse_files(files, source, root, True)]
     return dump_event(Found(articles, []))
@@ -413,8 +419,11 @@ class ParsePool:
             # Imported before the fork, so no worker imports them again.
             import tui_reader.core.frontmatter  # noqa: F401
 
+            # Niced: when the reader and the workers want the same core, keys win.
             self._executor = ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context("fork")
+                self.workers,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_lower_priority,
             )
         return self._executor
 
