@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, replace
+from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -81,8 +82,9 @@ def scan_events(
             _NewSnapshot.take_for(snapshots, source, item[0])
             yield Found(*item)
     yield AllListed()
-    for files, source, root in later or ():
-        chunks = [files[i : i + BATCH] for i in range(0, len(files), BATCH)]
+    # One run of chunks per folder, so a pool parses several chunks at once.
+    for (source, root), queued in groupby(later or (), key=lambda item: (item[1], item[2])):
+        chunks = (files for files, _source, _root in queued)
         for batch in _load_batches(chunks, source, root, store, pool=pool):
             assert not isinstance(batch, bytes)  # only quick listings come pickled
             _NewSnapshot.take_for(snapshots, source, batch[0])

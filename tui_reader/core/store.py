@@ -895,18 +895,30 @@ class Store:
         ]
         if not rows:
             return
+        # The last row of a key wins, as if written one after another.
+        rows = list({row[0]: row for row in rows}.values())
+        keys = [row[0] for row in rows]
         with self._transaction("updating the search index", write=True) as conn:
-            for key, title, tags, author, body in rows:
-                conn.execute(
-                    "INSERT INTO fts_rows (key) VALUES (?) ON CONFLICT (key) DO NOTHING", (key,)
+            # A few statements per batch rather than four per article: on a first scan
+            # of 10,000 posts the per-statement cost was most of the indexing.
+            conn.executemany(
+                "INSERT INTO fts_rows (key) VALUES (?) ON CONFLICT (key) DO NOTHING",
+                [(key,) for key in keys],
+            )
+            ids: dict[str | bytes, int] = {}
+            for start in range(0, len(keys), _IN_CHUNK):
+                chunk = keys[start : start + _IN_CHUNK]
+                ids.update(
+                    conn.execute(
+                        f"SELECT key, id FROM fts_rows WHERE key IN ({','.join('?' * len(chunk))})",
+                        chunk,
+                    ).fetchall()
                 )
-                rowid = conn.execute("SELECT id FROM fts_rows WHERE key = ?", (key,)).fetchone()[0]
-                conn.execute("DELETE FROM fts WHERE rowid = ?", (rowid,))
-                conn.execute(
-                    "INSERT INTO fts (rowid, key, title, tags, author, body)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
-                    (rowid, key, title, tags, author, body),
-                )
+            conn.executemany("DELETE FROM fts WHERE rowid = ?", [(ids[key],) for key in keys])
+            conn.executemany(
+                "INSERT INTO fts (rowid, key, title, tags, author, body) VALUES (?, ?, ?, ?, ?, ?)",
+                [(ids[row[0]], *row) for row in rows],
+            )
 
     def search(self, query: str, limit: int = 200) -> list[str]:
         """Keys of articles matching every word of ``query``, best first (bm25).
