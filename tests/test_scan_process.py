@@ -7,6 +7,8 @@ These start real child interpreters (``python -m tui_reader.core.scan_process``)
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -166,3 +168,37 @@ def test_parse_workers_list_and_measure_the_same_articles(
         assert len(store.search("Body", limit=5000)) == 2500
     finally:
         store.close()
+
+
+def _group_gone(pgid: int, seconds: float = 10.0) -> bool:
+    """Whether no process is left in the process group (waiting a little for init to
+    reap what was killed)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.parametrize("how", ["stop", "child-killed"])
+def test_no_parse_worker_outlives_the_scan(
+    tmp_path: Path, how: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Quitting mid-scan (stop) or the scan process dying alone (the OOM killer) must not
+    # leave its parse workers behind: they once waited for work forever.
+    folder = _folder(tmp_path / "lib", count=3000)
+    monkeypatch.setenv(WORKERS_ENV, "2")
+    child = ScanProcess([str(folder)], tmp_path / "data" / "library.sqlite3")
+    events = child.events()
+    next(events)  # the first batch: the workers are running by now
+    pgid = child._child.pid
+    if how == "stop":
+        child.stop()
+    else:
+        child._child.kill()  # the scan process alone, not its group
+        child._child.wait()
+    assert _group_gone(pgid), "a parse worker outlived the scan process"
+    child.stop()

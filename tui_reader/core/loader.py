@@ -7,6 +7,7 @@ feed files, feed URLs). The UI calls it from worker threads.
 from __future__ import annotations
 
 import os
+import signal
 import stat
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -337,9 +338,24 @@ def parse_files(
     return out
 
 
-def _lower_priority() -> None:
+def _worker_setup() -> None:
+    """In each parse worker: niced, killed with the scan process (on Linux), so a scan
+    process that dies, however it dies, leaves no worker behind, and not holding the
+    scan's output pipe: only the scan process writes there, and the reader sees the
+    pipe close when it ends."""
+    with suppress(OSError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.close(null)
     with suppress(OSError, AttributeError):
         os.nice(5)
+    with suppress(OSError, AttributeError, ImportError):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+        if os.getppid() == 1:  # the scan process died before prctl took effect
+            os._exit(1)
 
 
 def _listing(files: list[str], source: str, root: str) -> bytes:
@@ -425,7 +441,7 @@ class ParsePool:
             self._executor = ProcessPoolExecutor(
                 self.workers,
                 mp_context=multiprocessing.get_context("fork"),
-                initializer=_lower_priority,
+                initializer=_worker_setup,
             )
         return self._executor
 

@@ -25,10 +25,12 @@ from __future__ import annotations
 import os
 import pickle
 import queue
+import signal
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -128,7 +130,13 @@ class ScanProcess:
         yield ScanDone([])
 
     def stop(self) -> None:
-        """End the child if it is still running, and reap it."""
+        """End the child and its parse workers if they are still running, and reap it.
+
+        The child leads its own process group (its own session), and its workers are in
+        it: one signal to the group ends them all, where killing the child alone left
+        the workers waiting for work forever."""
+        with suppress(ProcessLookupError, PermissionError):
+            os.killpg(self._child.pid, signal.SIGKILL)
         if self._child.poll() is None:
             self._child.kill()
         try:
