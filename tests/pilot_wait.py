@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual.app import App
 from textual.pilot import Pilot
 
 
@@ -17,3 +18,13 @@ async def wait_until(pilot: Pilot, condition: Callable[[], object], tries: int =
             return
         await pilot.pause(0.02)
     raise AssertionError("condition never became true")
+
+
+async def settle(app: App[object], pilot: Pilot) -> None:
+    """Wait until no worker runs (scan, feed files, document loading), boundedly."""
+    for _ in range(200):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not getattr(app, "loading", False) and not any(w.is_running for w in app.workers):
+            return
+    raise AssertionError("the app kept working for too long")

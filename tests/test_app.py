@@ -21,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList, SelectionList, Static
 from textual.widgets._toast import Toast
 
+from tests.pilot_wait import settle
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.pickers import TagPicker
@@ -31,16 +32,6 @@ GUIDE = "guides/field-guide.md"
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-
-async def settle(app: ReaderApp, pilot: Pilot) -> None:
-    """Wait until no worker runs (scan, feed files, document loading), boundedly."""
-    for _ in range(200):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if not app.loading and not any(worker.is_running for worker in app.workers):
-            return
-    raise AssertionError("the app kept working for too long")
 
 
 @asynccontextmanager

@@ -17,6 +17,7 @@ import pytest
 from textual.pilot import Pilot
 
 import tui_reader.ui.app as app_module
+from tests.pilot_wait import settle as settle_app
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.widgets.article_list import ArticleList
 
@@ -31,13 +32,7 @@ def frozen_read_timer(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def settle(pilot: Pilot) -> None:
-    app = pilot.app
-    for _ in range(200):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if not app.loading and not any(worker.is_running for worker in app.workers):
-            return
-    raise AssertionError("the app kept working for too long")
+    await settle_app(pilot.app, pilot)
 
 
 async def open_article(pilot: Pilot, location_suffix: str) -> None:

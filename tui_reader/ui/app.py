@@ -47,6 +47,7 @@ NARROW = 100  # below this width the panes take turns instead of sharing the scr
 READ_AFTER_SECONDS = 3.0  # an article open this long counts as read
 REPEAT_ERROR_AFTER = 30.0  # seconds before the same state error is shown again
 MAX_LISTED_PROBLEMS = 10  # files named in the "could not be read fully" toast
+TOC_PREPARE_AFTER = 0.05  # seconds the contents cursor rests before its heading is rendered
 UNREAD_STYLE = Style(bold=True)
 READ_STYLE = Style(dim=True)
 
@@ -146,6 +147,8 @@ class ReaderApp(FeedsMixin, App[None]):
         if self.sources:
             self.loading = True
             self.scan(self.sources)
+        else:
+            self._warm_up()  # no scan to wait for
         if self.feeds:
             self.load_cached_feeds(list(self.feeds))
 
@@ -253,6 +256,7 @@ class ReaderApp(FeedsMixin, App[None]):
             self.load_cached_feeds(found)
         self.loading = self.measuring = False
         self.apply_filter()
+        self._warm_up()
         # A description, or Textual describes the worker with repr(Library): 0.8 s on
         # 10,000 posts.
         self.run_worker(
@@ -264,6 +268,25 @@ class ReaderApp(FeedsMixin, App[None]):
         )
         if not self.library.articles:
             self.notify("No articles found in the given sources.", severity="warning")
+
+    def _warm_up(self) -> None:
+        """Load, off the UI thread, what opening an article needs (markdown-it, the
+        document model, the renderer): the start does not wait for it, and neither does
+        the first article (their imports are about 0.15 s)."""
+
+        def load() -> None:
+            import tui_reader.core.document  # noqa: F401
+            import tui_reader.core.frontmatter  # noqa: F401
+            import tui_reader.core.loader  # noqa: F401
+            import tui_reader.ui.render  # noqa: F401
+
+        self.run_worker(
+            load,
+            name="warm up",
+            description="import the reader's modules",
+            thread=True,
+            group="warm-up",
+        )
 
     # -- list and filters -----------------------------------------------------------
     def apply_filter(self) -> None:
@@ -289,7 +312,8 @@ class ReaderApp(FeedsMixin, App[None]):
         bar = filter_bar(
             self.filter, spelled, shown, len(self.library), self.sort, self.loading, self.measuring
         )
-        self.query_one("#filter-bar", Static).update(bar)
+        # Its size is set in the CSS (one line, the pane's width): no layout pass.
+        self.query_one("#filter-bar", Static).update(bar, layout=False)
 
     def action_filter(self) -> None:
         self._open_filter_input(search=False)
@@ -308,6 +332,12 @@ class ReaderApp(FeedsMixin, App[None]):
             if search
             else "filter: title, tags, author, summary"
         )
+        if not self._filter_watched:
+            # Apply each keystroke as the field changes, inside the key's own handling:
+            # the typed text and the new list then reach the screen in one frame. The
+            # Input.Changed message comes later, after a frame showing only the text.
+            self._filter_watched = True
+            self.watch(field, "value", self._filter_text_changed, init=False)
         field.value = self._search_text if search else self.filter.text
         self._focus_for_typing(field)
 
@@ -315,12 +345,18 @@ class ReaderApp(FeedsMixin, App[None]):
     def _search_text(self) -> str:
         return self.filter.search if self.filter.keys is not None else ""
 
+    _filter_watched = False  # the filter field's value is watched (see _open_filter_input)
+
     @on(Input.Changed, "#filter-input")
     def _filter_changed(self, event: Input.Changed) -> None:
+        if not self._filter_watched:  # else the watcher has applied it already
+            self._filter_text_changed(event.value)
+
+    def _filter_text_changed(self, value: str) -> None:
         if self._search_mode:
-            self._run_search(event.value)
+            self._run_search(value)
         else:
-            self.filter = replace(self.filter, text=event.value)
+            self.filter = replace(self.filter, text=value)
         self.apply_filter()
 
     def _run_search(self, text: str) -> None:
@@ -560,6 +596,18 @@ class ReaderApp(FeedsMixin, App[None]):
         self.query_one(TocList).set_headings(document.headings)
         self.query_one("#reader-body").set_class(bool(document.headings), "-has-toc")
 
+    _toc_prepare: Timer | None = None  # renders ahead the heading the contents cursor is on
+
+    @on(TocList.Highlighted, "#toc")
+    def _toc_highlighted(self, event: TocList.Highlighted) -> None:
+        # Once the cursor rests (not while a key repeats), render what Enter would show.
+        if self._toc_prepare is not None:
+            self._toc_prepare.stop()
+        view = self.query_one(DocumentView)
+        self._toc_prepare = self.set_timer(
+            TOC_PREPARE_AFTER, lambda: view.prepare_heading(event.index)
+        )
+
     @on(TocList.Chosen, "#toc")
     def _toc_chosen(self, event: TocList.Chosen) -> None:
         self.query_one(DocumentView).goto_heading(event.index)
@@ -594,7 +642,8 @@ class ReaderApp(FeedsMixin, App[None]):
                 find = f"“{view.find_text}” not found"
         minutes = self.library.minutes(self.article)
         status = reading_status(view.fraction, minutes, view.at_end, find)
-        self.query_one("#reader-status", Static).update(status)
+        # Its size is set in the CSS (one line, the pane's width): no layout pass.
+        self.query_one("#reader-status", Static).update(status, layout=False)
 
     def action_toggle_toc(self) -> None:
         self.query_one("#reader-body").toggle_class("-toc-hidden")

@@ -78,7 +78,7 @@ class ArticleList(RowList):
 
     # -- rendering ------------------------------------------------------------------
     def _columns(self) -> tuple[int, int]:
-        width = self.scrollable_content_region.width
+        width = self.row_width
         tags = max(0, min(28, (width - DATE_WIDTH - TIME_WIDTH) // 4))
         title = max(8, width - DATE_WIDTH - TIME_WIDTH - tags - 4)
         return title, tags

@@ -314,6 +314,50 @@ class DocumentView(ScrollView, can_focus=True):
         if self.document is not None and 0 <= heading < len(self.document.heading_sections):
             self.goto_section(self.document.heading_sections[heading])
 
+    def prepare_heading(self, heading: int) -> None:
+        """Render, ahead of a jump, the sections a jump to ``heading`` would show.
+
+        The contents list calls this when its cursor rests on a heading: the jump then
+        only scrolls (rendering a screenful of a long article's sections can take longer
+        than the rest of the jump together). Nothing on screen changes.
+        """
+        document = self.document
+        if document is None or not 0 <= heading < len(document.heading_sections):
+            return
+        height = self.scrollable_content_region.height
+        if height <= 0 or self._pending is not None or self.text_width != self._width:
+            return  # hidden, or about to be measured again: a jump would render anew
+        index = document.heading_sections[heading]
+        # What _settle renders after goto_section: the section above, the sections on
+        # the screen, and the one below them.
+        wanted = [index - 1] if index > 0 else []
+        shown = 0
+        last = len(self._heights) - 1
+        while index <= last:
+            wanted.append(index)
+            shown += len(self._section_lines(index))
+            index += 1
+            if shown > height:
+                break
+        if index <= last:
+            wanted.append(index)
+        # Their real heights now, not at the jump: a new virtual size means a layout pass
+        # (every scrollbar on screen redrawn). The text on screen stays where it is.
+        top = round(self.scroll_y)
+        anchor = self.section_at(top)
+        delta = top - self._offsets[anchor]
+        changed = False
+        for index in wanted:
+            if not self._exact[index] and index != anchor:
+                self._exact[index] = True
+                real = len(self._section_lines(index))
+                if real != self._heights[index]:
+                    self._heights[index] = real
+                    changed = True
+        if changed:
+            self._recount()
+            self._set_y(max(0, min(self._offsets[anchor] + delta, self._max_y())))
+
     def goto_anchor(self, anchor: str) -> bool:
         if self.document is None:
             return False

@@ -61,7 +61,9 @@ class RowList(ScrollView, can_focus=True):
         # Drawn rows by content: a filter keystroke moves rows around, and building a
         # Strip from Rich Text cost about a millisecond a row.
         self._strips: LRUCache[Hashable, Strip] = LRUCache(1024)
-        self._row_style: Style | None = None  # the widget's style, for one render pass
+        # Looked up once per render pass, not once a line: the widget's style walks the
+        # DOM, the width asks the layout, the focus asks the screen.
+        self._pass: tuple[int, Style, Style] | None = None  # width, row style, cursor style
 
     # -- subclasses -----------------------------------------------------------------
     def render_row(self, index: int, width: int) -> Text:
@@ -84,26 +86,46 @@ class RowList(ScrollView, can_focus=True):
     def move_cursor(self, index: int, announce: bool = False) -> None:
         """Move the cursor without announcing it (scroll-spy uses this)."""
         if 0 <= index < self.row_count and index != self.cursor:
+            old = self.cursor
             self.set_reactive(RowList.cursor, index)
-            self._scroll_cursor_into_view(center=True)
-            self.refresh()
+            self._redraw_cursor(old, center=True)
             if announce:
                 self.post_message(RowList.Highlighted(self, index))
 
+    def _redraw_cursor(self, old: int, center: bool = False) -> None:
+        """Show the cursor's move: scrolling redraws every row, else two rows change."""
+        top = round(self.scroll_y)
+        self._scroll_cursor_into_view(center=center)
+        if round(self.scroll_y) != top:
+            self.refresh()
+        else:
+            self.refresh_line(old)
+            self.refresh_line(self.cursor)
+
     # -- rendering ------------------------------------------------------------------
+    @property
+    def row_width(self) -> int:
+        """The width rows are drawn at."""
+        return self._pass[0] if self._pass is not None else self.scrollable_content_region.width
+
+    def _render_pass(self) -> tuple[int, Style, Style]:
+        style = self.rich_style
+        cursor = FOCUSED_CURSOR if self.has_focus else UNFOCUSED_CURSOR
+        return self.scrollable_content_region.width, style, style + cursor
+
     def render_lines(self, crop: Region) -> list[Strip]:
-        # The widget's style walks the DOM (a fifth of a millisecond): once per pass.
-        self._row_style = self.rich_style
-        return super().render_lines(crop)
+        self._pass = self._render_pass()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass = None
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        width, row_style, cursor_style = self._pass or self._render_pass()
         index = round(self.scroll_y) + y
-        style = self._row_style or self.rich_style
         if index >= self.row_count:
-            return Strip.blank(width, style)
-        if index == self.cursor:
-            style += FOCUSED_CURSOR if self.has_focus else UNFOCUSED_CURSOR
+            return Strip.blank(width, row_style)
+        style = cursor_style if index == self.cursor else row_style
         key = self.row_key(index)
         if key is not None:
             key = (key, width, style)
@@ -119,8 +141,7 @@ class RowList(ScrollView, can_focus=True):
         return strip
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self._scroll_cursor_into_view()
-        self.refresh()
+        self._redraw_cursor(old)
         self.post_message(RowList.Highlighted(self, new))
 
     def _scroll_cursor_into_view(self, center: bool = False) -> None:
@@ -161,10 +182,10 @@ class RowList(ScrollView, can_focus=True):
             self.post_message(RowList.Chosen(self, self.cursor))
 
     def on_focus(self) -> None:
-        self.refresh()
+        self.refresh_line(self.cursor)  # only the cursor row looks different
 
     def on_blur(self) -> None:
-        self.refresh()
+        self.refresh_line(self.cursor)
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.scrollable_content_region.width, self.row_count)

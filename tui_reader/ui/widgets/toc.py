@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 from rich.style import Style
 from rich.text import Text
 
@@ -29,6 +31,11 @@ class TocList(RowList):
     @property
     def option_count(self) -> int:
         return len(self.headings)
+
+    def row_key(self, index: int) -> Hashable:
+        # Every focus change and scroll redraws the whole list: reuse drawn rows.
+        heading = self.headings[index]
+        return heading.level, heading.text
 
     def render_row(self, index: int, width: int) -> Text:
         heading = self.headings[index]
