@@ -8,12 +8,12 @@ now opens with ``O_NONBLOCK`` and checks ``fstat``, as ``textio.read_text_file``
 from __future__ import annotations
 
 import os
-import stat
 import threading
 from pathlib import Path
 
 import pytest
 
+from tests.fifo_race import stat_lying_about
 from tui_reader.core import loader
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
@@ -35,17 +35,8 @@ def test_a_fifo_swapped_in_after_the_check_does_not_block_discovery(
 ) -> None:
     fifo = tmp_path / "race.xml"
     os.mkfifo(fifo)
-    real_stat = os.stat
 
-    def lying_stat(path, *args, **kwargs):  # type: ignore[no-untyped-def]
-        result = real_stat(path, *args, **kwargs)
-        if Path(path) == fifo:  # "a regular file", and then a FIFO is what gets opened
-            fields = list(result)
-            fields[0] = stat.S_IFREG | 0o644
-            return os.stat_result(fields)
-        return result
-
-    monkeypatch.setattr(loader.os, "stat", lying_stat)
+    monkeypatch.setattr(loader.os, "stat", stat_lying_about(fifo))
     found: list[object] = []
     worker = threading.Thread(
         target=lambda: found.append(loader.discover_feeds([str(tmp_path)])), daemon=True

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.pilot_wait import wait_until
-from tui_reader.core.loader import scan_events
+from tui_reader.core.loader import parse_files, scan_events
 from tui_reader.core.scan_events import AllListed, Found, ScanDone, ScanEvent
 from tui_reader.core.scan_process import WORKERS_ENV, ScanProcess, start_scan
 from tui_reader.core.store import Store
@@ -202,3 +202,31 @@ def test_no_parse_worker_outlives_the_scan(
         child._child.wait()
     assert _group_gone(pgid), "a parse worker outlived the scan process"
     child.stop()
+
+
+def test_a_pool_that_cannot_start_or_breaks_parses_in_the_scan_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Some sandboxes have no semaphores for a process pool, and a worker can be killed:
+    # neither may cost the user a single article.
+    import concurrent.futures
+    from concurrent.futures.process import BrokenProcessPool
+
+    from tui_reader.core.parse_pool import ParsePool, Pending
+
+    folder = _folder(tmp_path / "lib")
+    here = list(scan_events([str(folder)], None, quick_first=True))
+
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise OSError("no semaphores here")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
+    pool = ParsePool(2)
+    with_pool = list(scan_events([str(folder)], None, quick_first=True, pool=pool))
+    assert _complete(with_pool) == _complete(here)
+
+    broken: concurrent.futures.Future[object] = concurrent.futures.Future()
+    broken.set_exception(BrokenProcessPool("a worker was killed"))
+    files = [str(p) for p in sorted((folder / "posts").glob("*.md"))]
+    pending = Pending(parse_files, (files, str(folder), str(folder), False), broken)
+    assert [a.title for a, _plain in pending.result()] == [f"Post {i}" for i in range(30)]

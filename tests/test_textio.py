@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import stat
 import threading
 from pathlib import Path
 
 import pytest
 
+from tests.fifo_race import stat_lying_about
 from tui_reader.core import textio
 from tui_reader.core.textio import NotReadable, read_text_file
 
@@ -73,17 +73,8 @@ def test_fifo_swapped_in_after_the_check_is_still_refused(
     # Simulate the race: stat() said "regular file", then a FIFO is what gets opened.
     fifo = tmp_path / "race.md"
     os.mkfifo(fifo)
-    real_stat = os.stat
 
-    def lying_stat(path, *args, **kwargs):  # type: ignore[no-untyped-def]
-        result = real_stat(path, *args, **kwargs)
-        if Path(path) == fifo:
-            fields = list(result)
-            fields[0] = stat.S_IFREG | 0o644
-            return os.stat_result(fields)
-        return result
-
-    monkeypatch.setattr(textio.os, "stat", lying_stat)
+    monkeypatch.setattr(textio.os, "stat", stat_lying_about(fifo))
     outcome = read_within(fifo)
     assert isinstance(outcome, NotReadable)
     assert str(outcome) == "not a regular file"

@@ -99,7 +99,7 @@ def open_reader(sources: list[str], feeds: list[FeedConfig], config: Config, wpm
     # article's model in memory each took 90-145 ms, and landed on keystrokes. Young
     # collections come ten times less often, full ones much less; cycles are still
     # collected, later.
-    gc.set_threshold(GC_THRESHOLDS[0], GC_THRESHOLDS[1], GC_THRESHOLDS[2])
+    gc.set_threshold(*GC_THRESHOLDS)
 
     store, problem = open_store()
     messages = list(config.errors)

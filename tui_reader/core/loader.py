@@ -7,7 +7,6 @@ feed files, feed URLs). The UI calls it from worker threads.
 from __future__ import annotations
 
 import os
-import signal
 import stat
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -25,7 +24,6 @@ from tui_reader.core.scan_events import (
     Found,
     ScanDone,
     ScanEvent,
-    dump_event,
     loads_event,
 )
 from tui_reader.core.snapshot import Snapshot, storable
@@ -35,7 +33,7 @@ from tui_reader.core.text import analyse, analyse_plain, plain_text
 from tui_reader.core.textio import NotReadable, read_text_file
 
 if TYPE_CHECKING:
-    from concurrent.futures import Executor
+    from tui_reader.core.parse_pool import ParsePool
 
 FIRST_BATCH = 100
 BATCH = 1000
@@ -121,12 +119,10 @@ class _NewSnapshot:
         if not self.changed:
             return
         self.snapshot.add(a for a in self.scanned.values() if storable(a))
-        try:
+        with suppress(StoreError):  # a cache: the per-file cache serves the next start
             store.save_scan_snapshot(
                 os.path.abspath(self.root), self.source, self.snapshot.encode()
             )
-        except StoreError:
-            pass  # a cache: the per-file cache still serves the next start
 
 
 def scan_sources(
@@ -338,31 +334,6 @@ def parse_files(
     return out
 
 
-def _worker_setup() -> None:
-    """In each parse worker: niced, killed with the scan process (on Linux), so a scan
-    process that dies, however it dies, leaves no worker behind, and not holding the
-    scan's output pipe: only the scan process writes there, and the reader sees the
-    pipe close when it ends."""
-    with suppress(OSError):
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, 1)
-        os.close(null)
-    with suppress(OSError, AttributeError):
-        os.nice(5)
-    with suppress(OSError, AttributeError, ImportError):
-        import ctypes
-
-        pr_set_pdeathsig = 1
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
-        if os.getppid() == 1:  # the scan process died before prctl took effect
-            os._exit(1)
-
-
-def _listing(files: list[str], source: str, root: str) -> bytes:
-    articles = [article for article, _plain in parse_files(files, source, root, True)]
-    return dump_event(Found(articles, []))
-
-
 def _assemble(
     files: list[str],
     hits: dict[str, Article],
@@ -396,6 +367,8 @@ def _assemble(
 
 
 class Parsed(Protocol):
+    """Parsed files, now (:class:`_Ready`) or from a worker (``parse_pool.Pending``)."""
+
     def result(self) -> list[tuple[Article, str]] | bytes: ...
 
 
@@ -405,49 +378,6 @@ class _Ready:
 
     def result(self) -> list[tuple[Article, str]]:
         return self._value
-
-
-class ParsePool:
-    """Worker processes that parse files for the scan process (:func:`parse_files`).
-
-    A first scan of 10,000 posts is bound by reading and parsing each file; with one
-    worker per core it is no longer bound by one core. The workers are forked from the
-    scan process, which has no threads of its own when the pool starts (the executor
-    forks them all before its manager thread starts), and they only parse: the cache,
-    the search index and the snapshot are written by the scan process alone.
-    """
-
-    def __init__(self, workers: int) -> None:
-        self.workers = workers
-        self.depth = workers + 1  # chunks parsed ahead of the one handed over
-        self._executor: Executor | None = None
-
-    def submit(self, files: list[str], source: str, root: str, quick: bool) -> Parsed:
-        return self._started().submit(parse_files, files, source, root, quick)
-
-    def submit_listing(self, files: list[str], source: str, root: str) -> Parsed:
-        """Quick-parse files into a :class:`Found` event, pickled by the worker."""
-        return self._started().submit(_listing, files, source, root)
-
-    def _started(self) -> Executor:
-        if self._executor is None:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            # Imported before the fork, so no worker imports them again.
-            import tui_reader.core.frontmatter  # noqa: F401
-
-            # Niced: when the reader and the workers want the same core, keys win.
-            self._executor = ProcessPoolExecutor(
-                self.workers,
-                mp_context=multiprocessing.get_context("fork"),
-                initializer=_worker_setup,
-            )
-        return self._executor
-
-    def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
 
 
 class _KeepPlain:

@@ -139,10 +139,8 @@ class ScanProcess:
             os.killpg(self._child.pid, signal.SIGKILL)
         if self._child.poll() is None:
             self._child.kill()
-        try:
+        with suppress(subprocess.TimeoutExpired):  # SIGKILL cannot be ignored
             self._child.wait(timeout=5)
-        except subprocess.TimeoutExpired:  # pragma: no cover - kill cannot be ignored
-            pass
         if self._child.stdout is not None:
             self._child.stdout.close()
 
@@ -182,7 +180,8 @@ def _widen_pipe(fd: int) -> None:
 
 
 def _child_main() -> int:
-    from tui_reader.core.loader import ParsePool, scan_events
+    from tui_reader.core.loader import scan_events
+    from tui_reader.core.parse_pool import ParsePool
     from tui_reader.core.sanitize import clean_error
     from tui_reader.core.scan_events import Found, ScanDone, dump_event
     from tui_reader.core.store import Store, StoreError
