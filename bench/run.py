@@ -440,6 +440,9 @@ def warm_up(article: Path, posts: Path) -> None:
     the sources changed) and read the corpus once, so no sample pays for either."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPATH"] = str(ROOT)
+    # Every module, as pip compiles them at install: the scan process imports its own.
+    compile_all = [sys.executable, "-m", "compileall", "-q", str(ROOT / "tui_reader")]
+    subprocess.run(compile_all, env=env, check=True, timeout=120)
     code = "import tui_reader.cli, tui_reader.commands, tui_reader.ui.app, textual.app"
     subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=120)
     file_read(article)

@@ -148,6 +148,31 @@ def test_adding_an_article_again_replaces_it(library: Library) -> None:
     assert sorted(keys(library.select(Filter(tags=frozenset({"japan"}))))) == ["miso", "ramen"]
 
 
+def test_a_batch_mixing_new_and_known_articles_keeps_every_position(library: Library) -> None:
+    before = keys(library.articles)
+    library.add(
+        [
+            article("new-1", tags=("Travel",)),
+            article("ramen", "Ramen Again", tags=("cooking",)),
+            article("new-1", "New One, Second Copy"),  # the same key twice: the last wins
+        ]
+    )
+    assert keys(library.articles) == [*before, "new-1"]
+    assert library.get("ramen").title == "Ramen Again"
+    assert library.get("new-1").title == "New One, Second Copy"
+    assert len(library) == 7
+    # The replaced copy has no tags; a tag's first spelling stays the one shown.
+    counts = {name: n for name, n, _unread in library.tag_counts()}
+    assert counts["travel"] == 2 and "Travel" not in counts
+
+
+def test_a_replaced_article_is_found_by_its_new_text(library: Library) -> None:
+    assert keys(library.select(Filter(text="kyoto"))) == ["kyoto"]
+    library.add([article("kyoto", "Slow Mornings in Nara", tags=("travel",), date=day(3))])
+    assert keys(library.select(Filter(text="kyoto"))) == []
+    assert keys(library.select(Filter(text="nara"))) == ["kyoto"]
+
+
 # --- sorting ------------------------------------------------------------------------------
 
 

@@ -134,3 +134,44 @@ def test_the_unpickler_refuses_anything_but_scan_classes() -> None:
 
     with pytest.raises(pickle.UnpicklingError, match="refused"):
         loads_event(pickle.dumps(Planted()))
+
+
+def test_an_article_with_every_field_set_comes_back_whole() -> None:
+    # Articles pickle as constructor calls (faster to load): every field must survive
+    # the scan process's pipe and the snapshot, and the derived ones must be rebuilt.
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from tui_reader.core.article import Article, Heading
+    from tui_reader.core.scan_events import dump_event
+
+    article = Article(
+        key="feed:https://example.org/feed::42",
+        title="Ünïcode title",
+        kind="feed",
+        date=datetime(2024, 5, 6, 7, 8, 9, tzinfo=timezone(timedelta(hours=9))),
+        lastmod=datetime(2024, 5, 7, tzinfo=UTC),
+        author="A. Writer",
+        tags=("Rust", "tools"),
+        summary="A summary.",
+        draft=True,
+        words=1234,
+        cjk=True,
+        source="https://example.org/feed",
+        location="https://example.org/42",
+        link="https://example.org/42",
+        headings=(Heading(1, "Top", "top"), Heading(2, "Next", "next")),
+        body="# Top\n\ntext",
+        feed_title="Example",
+        warnings=("guessed encoding",),
+        mtime=1700000000.5,
+        size=99,
+        pending=True,
+    )
+    back = loads_event(dump_event(Found([article], ["an error"])))
+    assert back.articles == [article]
+    assert back.errors == ["an error"]
+    (copy,) = back.articles
+    assert copy.stamp == article.stamp == article.date.timestamp()
+    assert copy.tags_folded == frozenset({"rust", "tools"})
+    assert copy.headings[1] == Heading(2, "Next", "next")
+    assert copy.date.utcoffset() == timedelta(hours=9)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tui_reader.core.config import Config, load_config
 from tui_reader.core.paths import config_file, database_file
@@ -14,6 +16,8 @@ from tui_reader.core.sources import FeedConfig, is_feed_source
 
 if TYPE_CHECKING:
     from tui_reader.core.store import Store
+
+T = TypeVar("T")
 
 GC_THRESHOLDS = (10_000, 50, 100)  # Python's defaults are (700, 10, 10)
 
@@ -83,9 +87,42 @@ def open_store() -> tuple[Store | None, str]:
         return None, str(exc)
 
 
+def _in_thread(call: Callable[[], T], name: str) -> Callable[[], T]:
+    """Start ``call`` in a thread; the function returned waits for its result (or
+    raises its exception)."""
+    outcome: list[tuple[bool, Any]] = []
+
+    def run() -> None:
+        try:
+            outcome.append((True, call()))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller, raised there
+            outcome.append((False, exc))
+
+    thread = threading.Thread(target=run, name=name, daemon=True)
+    thread.start()
+
+    def result() -> T:
+        thread.join()
+        done, value = outcome[0]
+        if not done:
+            raise value
+        return value
+
+    return result
+
+
 def open_reader(sources: list[str], feeds: list[FeedConfig], config: Config, wpm: int) -> int:
     # The scan starts first, in a child process: it reads the scan cache (or the files)
     # on another core while this process imports Textual and builds the interface.
+    # Python's full collections walk every object: with 10,000 articles or a 5 MB
+    # article's model in memory each took 90-145 ms, and landed on keystrokes. Young
+    # collections come ten times less often, full ones much less; cycles are still
+    # collected, later. During the start the collector is off altogether: importing
+    # Textual and unpickling 10,000 articles make objects by the hundred thousand and
+    # cycles hardly at all, and collecting them doubled the unpickling. The app turns it
+    # back on once its first screen is out and the scan is in (ReaderApp._warm_up).
+    gc.set_threshold(*GC_THRESHOLDS)
+    gc.disable()
     from tui_reader.core.scan_process import start_scan
 
     local = [source for source in sources if not is_feed_source(source)]
@@ -93,15 +130,12 @@ def open_reader(sources: list[str], feeds: list[FeedConfig], config: Config, wpm
     if scan is not None:
         scan.read_ahead()  # unpickling overlaps with importing the interface
 
+    # The library is opened (and checked: PRAGMA quick_check, 50-100 ms on a big one)
+    # in a thread too; SQLite lets go of the interpreter lock while it works.
+    opening = _in_thread(open_store, "open-store")
     from tui_reader.ui.app import ReaderApp
 
-    # Python's full collections walk every object: with 10,000 articles or a 5 MB
-    # article's model in memory each took 90-145 ms, and landed on keystrokes. Young
-    # collections come ten times less often, full ones much less; cycles are still
-    # collected, later.
-    gc.set_threshold(*GC_THRESHOLDS)
-
-    store, problem = open_store()
+    store, problem = opening()
     messages = list(config.errors)
     if problem:
         messages.append(f"{problem} Reading state will not be saved in this session.")

@@ -6,8 +6,9 @@ Everything here is plain data. Strings in these objects have already been throug
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
+from operator import attrgetter
 from typing import Literal
 
 Kind = Literal["local", "feed"]
@@ -21,6 +22,11 @@ class Heading:
     level: int
     text: str
     anchor: str = ""
+
+    def __reduce__(self) -> tuple[type[Heading], tuple[int, str, str]]:
+        # Pickled as a constructor call: a frozen dataclass's own __setstate__ walks
+        # fields() per object, and made unpickling a scan of 10,000 posts twice as slow.
+        return (Heading, (self.level, self.text, self.anchor))
 
 
 @dataclass(slots=True)
@@ -62,3 +68,11 @@ class Article:
         self.stamp = self.date.timestamp() if self.date is not None else float("-inf")
         if not self.tags_folded:
             self.tags_folded = frozenset(t.casefold() for t in self.tags)
+
+    def __reduce__(self) -> tuple[type[Article], tuple[object, ...]]:
+        # Pickled as a constructor call with the fields in order: unpickling then sets
+        # them in C, not one setattr per field by name (half the time for 10,000).
+        return (Article, _init_fields(self))
+
+
+_init_fields = attrgetter(*(f.name for f in fields(Article) if f.init))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -53,7 +54,7 @@ READ_STYLE = Style(dim=True)
 
 
 def file_problem(article: Article) -> str:
-    """"path/in/source.md: what went wrong", one clean line, for a local article."""
+    """ "path/in/source.md: what went wrong", one clean line, for a local article."""
     location = Path(article.location)
     try:
         shown = location.relative_to(Path(article.source).expanduser()).as_posix()
@@ -110,16 +111,20 @@ class ReaderApp(FeedsMixin, App[None]):
         self._ranking: list[str] = []
         self._search_mode = False
         self._errors_shown: dict[str, float] = {}
+        self._painted = False  # the first screen is out (Textual's Ready event)
+        self._after_paint: list[Callable[[], None]] = []
 
     # -- layout ---------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
-            with Vertical(id="list-pane"):
+            # The list stands alone until an article opens: classes given here, not added
+            # in on_mount, where each one restyled every widget (60 ms on a big screen).
+            with Vertical(id="list-pane", classes="-alone"):
                 yield Static(id="filter-bar")
                 yield Input(placeholder="filter: title, tags, author, summary", id="filter-input")
                 yield Static(id="list-header")
                 yield ArticleList(id="articles")
-            with Vertical(id="reader-pane"):
+            with Vertical(id="reader-pane", classes="-empty"):
                 yield Static(id="article-header")
                 with Horizontal(id="reader-body"):
                     yield DocumentView(id="document")
@@ -138,8 +143,6 @@ class ReaderApp(FeedsMixin, App[None]):
         articles.show_header = self.query_one("#list-header", Static).update
         articles.focus()
         self.set_interval(1.0, self._flush_state)
-        self.query_one("#reader-pane").add_class("-empty")
-        self.query_one("#list-pane").add_class("-alone")
         self._layout_for(self.size.width)
         for message in self._startup_messages:
             self.notify(message, severity="warning", markup=False, timeout=10)
@@ -151,6 +154,12 @@ class ReaderApp(FeedsMixin, App[None]):
             self._warm_up()  # no scan to wait for
         if self.feeds:
             self.load_cached_feeds(list(self.feeds))
+
+    def on_ready(self) -> None:
+        self._painted = True
+        waiting, self._after_paint = self._after_paint, []
+        for call in waiting:
+            call()
 
     def on_resize(self) -> None:
         self._layout_for(self.size.width)
@@ -257,22 +266,26 @@ class ReaderApp(FeedsMixin, App[None]):
         self.loading = self.measuring = False
         self.apply_filter()
         self._warm_up()
-        # A description, or Textual describes the worker with repr(Library): 0.8 s on
-        # 10,000 posts.
-        self.run_worker(
-            self.library.prepare_search,
-            name="prepare search",
-            description="fold the search text of every article",
-            thread=True,
-            group="search",
-        )
         if not self.library.articles:
             self.notify("No articles found in the given sources.", severity="warning")
 
     def _warm_up(self) -> None:
-        """Load, off the UI thread, what opening an article needs (markdown-it, the
-        document model, the renderer): the start does not wait for it, and neither does
-        the first article (their imports are about 0.15 s)."""
+        """Once the scan is done and the list is on screen, prepare off the UI thread
+        what the next keys need: the modules that open an article (markdown-it, the
+        document model, the renderer; about 0.15 s of imports) and the folded search
+        text of every article. Neither the start nor the first article waits for it.
+
+        A thread still shares the interpreter lock: started before the first paint, this
+        work doubled the time to the first screen of a 10,000-post library."""
+        if not self._painted:
+            self._after_paint.append(self._warm_up)
+            return
+
+        # What the start made (Textual's classes, the library) stays: frozen, later
+        # collections do not walk it. The command line turned the collector off while
+        # it started (commands.open_reader); from now on it runs.
+        gc.freeze()
+        gc.enable()
 
         def load() -> None:
             import tui_reader.core.document  # noqa: F401
@@ -280,10 +293,14 @@ class ReaderApp(FeedsMixin, App[None]):
             import tui_reader.core.loader  # noqa: F401
             import tui_reader.ui.render  # noqa: F401
 
+            self.library.prepare_search()
+
+        # A description, or Textual describes the worker with repr(Library): 0.8 s on
+        # 10,000 posts.
         self.run_worker(
             load,
             name="warm up",
-            description="import the reader's modules",
+            description="import the reader's modules, fold the search text",
             thread=True,
             group="warm-up",
         )
@@ -459,9 +476,7 @@ class ReaderApp(FeedsMixin, App[None]):
 
         document = Document(loaded.body)
         if not get_current_worker().is_cancelled:
-            self.call_from_thread(
-                self._show_document, article, loaded, document, anchor, position
-            )
+            self.call_from_thread(self._show_document, article, loaded, document, anchor, position)
 
     def _show_document(
         self,
@@ -565,7 +580,9 @@ class ReaderApp(FeedsMixin, App[None]):
             if href:
                 self.follow(href)
 
-        self.push_screen(LinkPicker(links, title="Related articles — most shared tags first"), chosen)
+        self.push_screen(
+            LinkPicker(links, title="Related articles — most shared tags first"), chosen
+        )
 
     def _place(self) -> Place | None:
         if self.article is None:
@@ -637,7 +654,9 @@ class ReaderApp(FeedsMixin, App[None]):
         find = ""
         if view.find_text:
             total = len(view.matches)
-            find = f"“{view.find_text}” {view.match_index + 1 if view.match_index >= 0 else 0}/{total}"
+            find = (
+                f"“{view.find_text}” {view.match_index + 1 if view.match_index >= 0 else 0}/{total}"
+            )
             if not total:
                 find = f"“{view.find_text}” not found"
         minutes = self.library.minutes(self.article)
@@ -809,7 +828,9 @@ class ReaderApp(FeedsMixin, App[None]):
             if binding.action in ("quit", "help", "back"):
                 continue
             yield SystemCommand(
-                binding.description, f"key: {binding.key}", lambda a=binding.action: self.run_action(a)
+                binding.description,
+                f"key: {binding.key}",
+                lambda a=binding.action: self.run_action(a),
             )
         yield SystemCommand("Filter the list", "key: /", self.action_filter)
         yield SystemCommand("Find in the article", "key: / in the reading pane", self.action_find)
