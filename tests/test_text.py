@@ -12,10 +12,10 @@ import pytest
 
 from tui_reader.core.article import Heading
 from tui_reader.core.local import summary_of
+from tui_reader.core.readtime import read_minutes
 from tui_reader.core.text import (
     analyse,
     plain_text,
-    read_minutes,
     scan_headings,
     slugify,
     strip_shortcodes,

@@ -24,9 +24,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tui_reader.core.readtime import HUGO_WPM
 from tui_reader.core.sanitize import clean_error, clean_line, clean_tags, safe_url
 from tui_reader.core.sources import FeedConfig
-from tui_reader.core.text import HUGO_WPM
 
 
 @dataclass

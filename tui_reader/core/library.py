@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from tui_reader.core.article import Article
-from tui_reader.core.text import read_minutes
+from tui_reader.core.readtime import read_minutes
 
 SortKey = Literal["date", "title", "time"]
 SORT_KEYS: tuple[SortKey, ...] = ("date", "title", "time")
@@ -94,9 +94,20 @@ class Library:
         if self._haystacks:
             for key in keys:
                 self._haystacks.pop(key, None)  # built again by the next text filter
+        self._learn_spellings(batch)
+
+    def _learn_spellings(self, batch: list[Article]) -> None:
+        """Remember the first spelling of each new tag (in library order)."""
         spelling = self._spelling
-        for tag in dict.fromkeys(tag for article in batch for tag in article.tags):
-            spelling.setdefault(tag.casefold(), tag)
+        new: dict[str, list[str]] = {}
+        for tag in set().union(*(article.tags for article in batch)):
+            folded = tag.casefold()
+            if folded not in spelling:
+                new.setdefault(folded, []).append(tag)
+        for folded, spellings in new.items():
+            if len(spellings) > 1:  # "Rust" and "rust" both new here: the first one met
+                spellings = [t for a in batch for t in a.tags if t.casefold() == folded]
+            spelling[folded] = spellings[0]
 
     def prepare_search(self) -> None:
         """Fold every article's searchable text now (for a worker thread, once the list is

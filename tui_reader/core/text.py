@@ -1,4 +1,4 @@
-"""Plain text, word counts, read time and headings of a Markdown body.
+"""Plain text, word counts and headings of a Markdown body (read time: readtime.py).
 
 Word counts follow Hugo's ``.WordCount``: the whitespace-separated tokens of the rendered
 plain text. Rendering every post with a full Markdown parser costs about 0.5 s per MB, so
@@ -9,14 +9,10 @@ of headings, lists, tables and code).
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterator
 
 from tui_reader.core.article import Heading
-
-HUGO_WPM = 212
-CJK_PER_MINUTE = 500
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
@@ -181,14 +177,6 @@ def count_words(plain: str, cjk: bool) -> int:
     if not cjk:
         return len(tokens)
     return sum(1 if token.isascii() else len(token) for token in tokens)
-
-
-def read_minutes(words: int, cjk: bool = False, wpm: int = HUGO_WPM) -> int:
-    """Minutes to read, Hugo style: ceil(words / rate); 0 for an empty text."""
-    if words <= 0:
-        return 0
-    rate = CJK_PER_MINUTE if cjk else max(1, wpm)
-    return math.ceil(words / rate)
 
 
 def slugify(text: str, seen: dict[str, int] | None = None) -> str:

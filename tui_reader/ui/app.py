@@ -32,8 +32,6 @@ from tui_reader.core.store import Store, StoreError
 from tui_reader.ui.bindings import APP_BINDINGS
 from tui_reader.ui.feeds import FeedsMixin
 from tui_reader.ui.messages import ScanBatch, ScanFinished, ScanListed
-from tui_reader.ui.screens.help import HelpScreen
-from tui_reader.ui.screens.pickers import ConfirmOpen, LinkPicker, TagPicker
 from tui_reader.ui.texts import article_header, filter_bar, reading_status
 from tui_reader.ui.widgets.article_list import ArticleList
 from tui_reader.ui.widgets.document_view import DocumentView
@@ -292,6 +290,9 @@ class ReaderApp(FeedsMixin, App[None]):
             import tui_reader.core.frontmatter  # noqa: F401
             import tui_reader.core.loader  # noqa: F401
             import tui_reader.ui.render  # noqa: F401
+            import tui_reader.ui.screens.feeds  # noqa: F401
+            import tui_reader.ui.screens.help  # noqa: F401
+            import tui_reader.ui.screens.pickers  # noqa: F401
 
             self.library.prepare_search()
 
@@ -405,6 +406,9 @@ class ReaderApp(FeedsMixin, App[None]):
             if tags is not None:
                 self.filter = replace(self.filter, tags=tags)
                 self.apply_filter()
+
+        # The modal screens load on first use, or with the warm-up (_warm_up).
+        from tui_reader.ui.screens.pickers import TagPicker
 
         self.push_screen(TagPicker(counts, self.filter.tags), chosen)
 
@@ -580,6 +584,8 @@ class ReaderApp(FeedsMixin, App[None]):
             if href:
                 self.follow(href)
 
+        from tui_reader.ui.screens.pickers import LinkPicker
+
         self.push_screen(
             LinkPicker(links, title="Related articles — most shared tags first"), chosen
         )
@@ -704,6 +710,8 @@ class ReaderApp(FeedsMixin, App[None]):
             if href:
                 self.follow(href)
 
+        from tui_reader.ui.screens.pickers import LinkPicker
+
         self.push_screen(LinkPicker(view.all_links()), chosen)
 
     @on(DocumentView.LinkClicked)
@@ -746,6 +754,8 @@ class ReaderApp(FeedsMixin, App[None]):
         def answered(yes: bool | None) -> None:
             if yes:
                 self._open_browser(url)
+
+        from tui_reader.ui.screens.pickers import ConfirmOpen
 
         self.push_screen(ConfirmOpen(url), answered)
 
@@ -820,6 +830,8 @@ class ReaderApp(FeedsMixin, App[None]):
             self.action_clear_filters()
 
     def action_help(self) -> None:
+        from tui_reader.ui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

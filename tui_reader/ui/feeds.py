@@ -17,7 +17,6 @@ from textual.widgets import Static
 from tui_reader.core.limits import Limits
 from tui_reader.core.sources import FeedConfig
 from tui_reader.core.store import StoreError
-from tui_reader.ui.screens.feeds import FeedsScreen
 
 if TYPE_CHECKING:
     from tui_reader.core.feeds import FeedOutcome
@@ -125,7 +124,9 @@ class FeedsMixin:
             await refresh_all(
                 client, store, feeds, limits=self.limits, analyse=analyse, on_progress=on_progress
             )
-        progress.update(Text(_progress_text(len(feeds), len(feeds), totals["new"], totals["failed"])))
+        progress.update(
+            Text(_progress_text(len(feeds), len(feeds), totals["new"], totals["failed"]))
+        )
         self.set_timer(4, lambda: progress.remove_class("-shown"))
 
     @work(group="feed-show")
@@ -151,6 +152,8 @@ class FeedsMixin:
             self.notify(str(exc), severity="error", markup=False)
             return
         configured = {feed.url for feed in self.feeds}
+        from tui_reader.ui.screens.feeds import FeedsScreen  # loaded on use (DataTable)
+
         self.push_screen(FeedsScreen([r for r in records if r.url in configured] or records))
 
 
