@@ -21,12 +21,13 @@ from textual.widget import Widget
 from textual.widgets import Input, OptionList, SelectionList, Static
 from textual.widgets._toast import Toast
 
-from tests.pilot_wait import settle
+from tests.pilot_wait import settle, wait_until
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.pickers import TagPicker
 from tui_reader.ui.widgets.article_list import ArticleList
 from tui_reader.ui.widgets.document_view import DocumentView
+from tui_reader.ui.widgets.key_footer import KeyFooter
 
 GUIDE = "guides/field-guide.md"
 
@@ -429,6 +430,24 @@ async def test_question_mark_opens_help(sample_content: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_the_footer_shows_the_keys_of_the_pane_in_use_and_a_click_presses_one(
+    sample_content: Path,
+) -> None:
+    async with running(sample_content) as (app, pilot):
+        footer = app.query_one(KeyFooter)
+        line = widget_text(footer)
+        assert "⏎ Open" in line and "/ Filter" in line and "? Help" in line
+        assert line.rstrip().endswith("^p palette")
+        assert "Next heading" not in line
+        await pilot.press("enter")  # reading: the document's keys come first
+        await wait_until(pilot, lambda: "Next heading" in widget_text(footer))
+        assert widget_text(footer).lstrip().startswith("] Next heading  [ Prev heading")
+        help_at = widget_text(footer).index("? Help")
+        await pilot.click(KeyFooter, offset=(help_at + 1, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
 
 
 async def test_narrow_terminal_shows_one_pane_at_a_time(sample_content: Path) -> None:

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from tui_reader.core.loader import LoadedBody
 
 NARROW = 100  # below this width the panes take turns instead of sharing the screen
+WARM_UP_AFTER = 0.5  # seconds after the start is done before the warm-up (see _warm_up)
 READ_AFTER_SECONDS = 3.0  # an article open this long counts as read
 REPEAT_ERROR_AFTER = 30.0  # seconds before the same state error is shown again
 MAX_LISTED_PROBLEMS = 10  # files named in the "could not be read fully" toast
@@ -274,17 +275,20 @@ class ReaderApp(FeedsMixin, App[None]):
         text of every article. Neither the start nor the first article waits for it.
 
         A thread still shares the interpreter lock: started before the first paint, this
-        work doubled the time to the first screen of a 10,000-post library."""
+        work doubled the time to the first screen of a 10,000-post library, and started
+        at once after it, it doubled the time of a key pressed as the list came in. So it
+        starts a moment later (WARM_UP_AFTER)."""
         if not self._painted:
             self._after_paint.append(self._warm_up)
             return
-
         # What the start made (Textual's classes, the library) stays: frozen, later
         # collections do not walk it. The command line turned the collector off while
         # it started (commands.open_reader); from now on it runs.
         gc.freeze()
         gc.enable()
+        self.set_timer(WARM_UP_AFTER, self._start_warm_up)
 
+    def _start_warm_up(self) -> None:
         def load() -> None:
             import tui_reader.core.document  # noqa: F401
             import tui_reader.core.frontmatter  # noqa: F401
