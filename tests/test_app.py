@@ -450,6 +450,23 @@ async def test_the_footer_shows_the_keys_of_the_pane_in_use_and_a_click_presses_
         assert isinstance(app.screen, HelpScreen)
 
 
+async def test_the_pane_with_the_focus_is_highlighted(sample_content: Path) -> None:
+    async with running(sample_content) as (app, pilot):
+        list_pane, reader_pane = app.query_one("#list-pane"), app.query_one("#reader-pane")
+        assert list_pane.has_class("-active") and not reader_pane.has_class("-active")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.query_one(DocumentView).has_focus)
+        assert reader_pane.has_class("-active") and not list_pane.has_class("-active")
+        await pilot.press("slash")  # the find field is in the reading pane too
+        await wait_until(pilot, lambda: isinstance(app.focused, Input))
+        assert reader_pane.has_class("-active")
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.query_one(DocumentView).has_focus)
+        await pilot.press("tab")
+        await wait_until(pilot, lambda: articles(app).has_focus)
+        assert list_pane.has_class("-active") and not reader_pane.has_class("-active")
+
+
 async def test_narrow_terminal_shows_one_pane_at_a_time(sample_content: Path) -> None:
     async with running(sample_content, size=(80, 24)) as (app, pilot):
         assert shown(app, "#list-pane")

@@ -13,8 +13,10 @@ from rich.style import Style
 from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
@@ -42,6 +44,7 @@ if TYPE_CHECKING:
     from tui_reader.core.document import Document
     from tui_reader.core.loader import LoadedBody
 
+PANES = ("list-pane", "reader-pane")  # their border shows which one holds the focus
 NARROW = 100  # below this width the panes take turns instead of sharing the screen
 WARM_UP_AFTER = 0.5  # seconds after the start is done before the warm-up (see _warm_up)
 READ_AFTER_SECONDS = 3.0  # an article open this long counts as read
@@ -62,6 +65,14 @@ def file_problem(article: Article) -> str:
     if shown in ("", "."):
         shown = location.name
     return clean_line(f"{shown}: {'; '.join(article.warnings)}", 300)
+
+
+class ReaderScreen(Screen[None]):
+    """The reader's one screen. A focus change repaints the widgets it restyles, not the
+    whole screen: Textual's Screen repaints every cell when ``focused`` changes, and on a
+    160x48 screen that full repaint was most of a jump from the contents to the text."""
+
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
 
 class ReaderApp(FeedsMixin, App[None]):
@@ -114,6 +125,9 @@ class ReaderApp(FeedsMixin, App[None]):
         self._after_paint: list[Callable[[], None]] = []
 
     # -- layout ---------------------------------------------------------------------
+    def get_default_screen(self) -> Screen:
+        return ReaderScreen(id="_default")
+
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             # The list stands alone until an article opens: classes given here, not added
@@ -159,6 +173,15 @@ class ReaderApp(FeedsMixin, App[None]):
         waiting, self._after_paint = self._after_paint, []
         for call in waiting:
             call()
+
+    @on(events.DescendantFocus)
+    def _mark_active_pane(self, event: events.DescendantFocus) -> None:
+        """Highlight the pane that holds the focus; a move inside a pane changes nothing."""
+        panes = [node for node in event.widget.ancestors_with_self if node.id in PANES]
+        if not panes or panes[0].has_class("-active"):
+            return
+        for pane_id in PANES:
+            self.query_one(f"#{pane_id}").set_class(pane_id == panes[0].id, "-active")
 
     def on_resize(self) -> None:
         self._layout_for(self.size.width)
