@@ -16,11 +16,12 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from pathlib import Path
 
 from tui_reader.core.article import SUMMARY_LIMIT, Article, Heading
 from tui_reader.core.sanitize import clean_error, clean_line, clean_tags
-from tui_reader.core.textio import NotReadable, read_text_file
+from tui_reader.core.textio import NotReadable, read_text_and_stat
 
 Analyse = Callable[[str], tuple[int, bool, tuple[Heading, ...]]]
 
@@ -134,13 +135,10 @@ def load_article(
     path = Path(path)
     if key is None:
         key = article_key(root, path)
-    fallback = _name_title(path)
     try:
-        return _load(
-            path, key=key, fallback=fallback, source=source, analyse=analyse, quick=quick
-        )
+        return _load(path, key=key, source=source, analyse=analyse, quick=quick)
     except Exception as exc:  # noqa: BLE001 - one odd file must not stop a scan
-        return _unreadable(path, key=key, title=fallback, source=source, problem=exc)
+        return _unreadable(path, key=key, title=_name_title(path), source=source, problem=exc)
 
 
 def _unreadable(
@@ -166,21 +164,24 @@ def _unreadable(
     )
 
 
-def _load(
-    path: Path, *, key: str, fallback: str, source: str, analyse: Analyse | None, quick: bool
-) -> Article:
-    mtime, size = 0.0, 0
+def _load(path: Path, *, key: str, source: str, analyse: Analyse | None, quick: bool) -> Article:
     try:
-        info = os.stat(path)
-        mtime, size = info.st_mtime, info.st_size
-    except OSError:
-        pass  # read_text_file below reports the problem
-    try:
-        text, notes = read_text_file(path)
+        text, notes, info = read_text_and_stat(path)
     except (NotReadable, OSError) as exc:
+        mtime, size = 0.0, 0
+        with suppress(OSError):
+            info = os.stat(path)
+            mtime, size = info.st_mtime, info.st_size
         return _unreadable(
-            path, key=key, title=fallback, source=source, problem=exc, mtime=mtime, size=size
+            path,
+            key=key,
+            title=_name_title(path),
+            source=source,
+            problem=exc,
+            mtime=mtime,
+            size=size,
         )
+    mtime, size = info.st_mtime, info.st_size
     # Here, not at the top: YAML and TOML load with the first file parsed, so a start
     # served from the scan snapshot never loads them.
     from tui_reader.core.frontmatter import normalise, split_front_matter
@@ -196,7 +197,7 @@ def _load(
             warnings.append(clean_error(f"could not analyse the text: {clean_error(exc)}"))
     return Article(
         key=key,
-        title=meta.title or _first_h1(body) or fallback,
+        title=meta.title or _first_h1(body) or _name_title(path),
         kind="local",
         date=meta.date,
         lastmod=meta.lastmod,
