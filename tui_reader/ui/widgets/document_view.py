@@ -153,7 +153,21 @@ class DocumentView(ScrollView, can_focus=True):
 
     def _recount(self) -> None:
         self._offsets = [0, *accumulate(self._heights)]
-        self.virtual_size = Size(self._width + 2, self._offsets[-1])
+        size = Size(self._width + 2, self._offsets[-1])
+        old = self.virtual_size
+        view = self.scrollable_content_region.height
+        if size == old:
+            return
+        if old.width == size.width and min(old.height, size.height) > view > 0:
+            # Only the length changed (a section measured exactly on the way), and the
+            # scrollbar stays: update it and the scroll limits here. Setting the virtual
+            # size lays out the whole screen, which was most of a jump to the end of a
+            # long article (40-50 ms).
+            self.set_reactive(DocumentView.virtual_size, size)
+            self._scroll_update(size)
+            self.refresh()
+        else:
+            self.virtual_size = size
 
     def on_resize(self) -> None:
         if self._pending is not None:
