@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
@@ -221,6 +222,21 @@ async def test_two_tags_keep_articles_with_both(sample_content: Path) -> None:
         assert {a.key for a in articles(app).articles} == expected
         bar = text_of(app, "#filter-bar")
         assert "japan" in bar and "cooking" in bar
+
+
+async def test_backspace_after_a_burst_of_typing_deletes_one_letter(sample_content: Path) -> None:
+    # "/rust" typed in one burst: the letters arrive before the field has focus. When
+    # the focus came, Textual's Input selected the whole text, and backspace then
+    # cleared the field instead of deleting a letter.
+    async with running(sample_content) as (app, pilot):
+        field = app.query_one("#filter-input", Input)
+        # Posted at once, as a terminal delivers a burst (Pilot's press waits per key).
+        for key, character in [("slash", "/"), ("r", "r"), ("u", "u"), ("s", "s"), ("t", "t")]:
+            app.post_message(events.Key(key, character))
+        await wait_until(pilot, lambda: field.has_focus and field.value == "rust")
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert field.value == "rus"
 
 
 async def test_filter_narrows_the_list_as_you_type(sample_content: Path) -> None:

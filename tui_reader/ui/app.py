@@ -134,7 +134,14 @@ class ReaderApp(FeedsMixin, App[None]):
             # in on_mount, where each one restyled every widget (60 ms on a big screen).
             with Vertical(id="list-pane", classes="-alone"):
                 yield Static(id="filter-bar")
-                yield Input(placeholder="filter: title, tags, author, summary", id="filter-input")
+                # select_on_focus=False: letters typed in the same burst as "/" are in the
+                # field before it has focus, and selecting them then let the next
+                # backspace clear them all.
+                yield Input(
+                    placeholder="filter: title, tags, author, summary",
+                    id="filter-input",
+                    select_on_focus=False,
+                )
                 yield Static(id="list-header")
                 yield ArticleList(id="articles")
             with Vertical(id="reader-pane", classes="-empty"):
@@ -142,7 +149,7 @@ class ReaderApp(FeedsMixin, App[None]):
                 with Horizontal(id="reader-body"):
                     yield DocumentView(id="document")
                     yield TocList(id="toc")
-                yield Input(placeholder="find in article", id="find-input")
+                yield Input(placeholder="find in article", id="find-input", select_on_focus=False)
                 yield Static(id="reader-status")
         yield Static(id="refresh-status")
         yield KeyFooter()

@@ -22,6 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui_reader.ui.bindings import DOCUMENT_BINDINGS
+from tui_reader.ui.widgets.virtual_size import set_virtual_size
 
 if TYPE_CHECKING:
     from tui_reader.core.document import Document
@@ -144,30 +145,14 @@ class DocumentView(ScrollView, can_focus=True):
             return
         self._width = self.text_width
         width = self._width
-        self._heights = [
-            max(1, s.lines + s.length // width) for s in document.sections
-        ]
+        self._heights = [max(1, s.lines + s.length // width) for s in document.sections]
         self._exact = [False] * len(self._heights)
         self._lines.clear()
         self._recount()
 
     def _recount(self) -> None:
         self._offsets = [0, *accumulate(self._heights)]
-        size = Size(self._width + 2, self._offsets[-1])
-        old = self.virtual_size
-        view = self.scrollable_content_region.height
-        if size == old:
-            return
-        if old.width == size.width and min(old.height, size.height) > view > 0:
-            # Only the length changed (a section measured exactly on the way), and the
-            # scrollbar stays: update it and the scroll limits here. Setting the virtual
-            # size lays out the whole screen, which was most of a jump to the end of a
-            # long article (40-50 ms).
-            self.set_reactive(DocumentView.virtual_size, size)
-            self._scroll_update(size)
-            self.refresh()
-        else:
-            self.virtual_size = size
+        set_virtual_size(self, Size(self._width + 2, self._offsets[-1]))
 
     def on_resize(self) -> None:
         if self._pending is not None:
@@ -485,7 +470,9 @@ class DocumentView(ScrollView, can_focus=True):
         first = bisect.bisect_left(self.matches, start)
         return section, self.match_index - first
 
-    def _current_match_line(self, section: int, strips: list[Strip], pattern: re.Pattern[str]) -> int:
+    def _current_match_line(
+        self, section: int, strips: list[Strip], pattern: re.Pattern[str]
+    ) -> int:
         match_section, nth = self._occurrence_in_section()
         if match_section != section:
             return -1

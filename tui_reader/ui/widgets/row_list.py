@@ -23,6 +23,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui_reader.ui.widgets.virtual_size import set_virtual_size
+
 FOCUSED_CURSOR = Style(reverse=True)
 UNFOCUSED_CURSOR = Style(bgcolor="grey30")
 
@@ -76,7 +78,7 @@ class RowList(ScrollView, can_focus=True):
     # -- data -----------------------------------------------------------------------
     def set_row_count(self, count: int, cursor: int = 0, announce: bool = True) -> None:
         self.row_count = count
-        self.virtual_size = Size(self.scrollable_content_region.width, count)
+        set_virtual_size(self, Size(self.scrollable_content_region.width, count))
         self.set_reactive(RowList.cursor, max(0, min(cursor, count - 1)))
         self._scroll_cursor_into_view()
         self.refresh()
@@ -149,8 +151,10 @@ class RowList(ScrollView, can_focus=True):
         top = round(self.scroll_y)
         if top <= self.cursor < top + height:
             return
-        target = self.cursor - height // 2 if center else (
-            self.cursor if self.cursor < top else self.cursor - height + 1
+        target = (
+            self.cursor - height // 2
+            if center
+            else (self.cursor if self.cursor < top else self.cursor - height + 1)
         )
         self.scroll_to(y=max(0, target), animate=False, immediate=True)
 

@@ -41,6 +41,8 @@ class TocList(RowList):
         heading = self.headings[index]
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         text.append("  " * (heading.level - 1) + " ")
-        text.append(heading.text or "(untitled)", style=LEVEL_STYLES.get(heading.level, Style(dim=True)))
+        text.append(
+            heading.text or "(untitled)", style=LEVEL_STYLES.get(heading.level, Style(dim=True))
+        )
         text.truncate(width, overflow="ellipsis")
         return text
