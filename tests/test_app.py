@@ -7,6 +7,7 @@ status line, which pane is shown.
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import webbrowser
@@ -481,6 +482,20 @@ async def test_the_pane_with_the_focus_is_highlighted(sample_content: Path) -> N
         await pilot.press("tab")
         await wait_until(pilot, lambda: articles(app).has_focus)
         assert list_pane.has_class("-active") and not reader_pane.has_class("-active")
+
+
+async def test_the_collector_turned_off_for_the_start_runs_again_once_the_screen_is_out(
+    sample_content: Path,
+) -> None:
+    # The command line turns Python's collector off while it starts; were it never
+    # turned on again, a long session's garbage cycles would pile up.
+    gc.disable()
+    try:
+        async with running(sample_content) as (_app, _pilot):
+            assert gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
 
 
 async def test_narrow_terminal_shows_one_pane_at_a_time(sample_content: Path) -> None:

@@ -121,7 +121,7 @@ def open_reader(sources: list[str], feeds: list[FeedConfig], config: Config, wpm
     # collected, later. During the start the collector is off altogether: importing
     # Textual and unpickling 10,000 articles make objects by the hundred thousand and
     # cycles hardly at all, and collecting them doubled the unpickling. The app turns it
-    # back on once its first screen is out and the scan is in (ReaderApp._warm_up).
+    # back on once its first screen is out (ReaderApp.on_ready).
     gc.set_threshold(*GC_THRESHOLDS)
     gc.disable()
     # Threads here (the scan reader, the store opening, later the warm-up and feed

@@ -176,7 +176,15 @@ class ReaderApp(FeedsMixin, App[None]):
             self.load_cached_feeds(list(self.feeds))
 
     def on_ready(self) -> None:
+        """The first screen is out."""
         self._painted = True
+        if not gc.isenabled():
+            # The command line turned the collector off for the start
+            # (commands.open_reader); from now on it runs. What the start made
+            # (Textual's classes, the articles so far) stays: frozen, later collections
+            # do not walk it. (An app run any other way, as in tests, is left alone.)
+            gc.freeze()
+            gc.enable()
         waiting, self._after_paint = self._after_paint, []
         for call in waiting:
             call()
@@ -312,11 +320,6 @@ class ReaderApp(FeedsMixin, App[None]):
         if not self._painted:
             self._after_paint.append(self._warm_up)
             return
-        # What the start made (Textual's classes, the library) stays: frozen, later
-        # collections do not walk it. The command line turned the collector off while
-        # it started (commands.open_reader); from now on it runs.
-        gc.freeze()
-        gc.enable()
 
         def load() -> None:
             import tui_reader.core.document  # noqa: F401
