@@ -212,16 +212,19 @@ def _scan_with_snapshot(
     raw: bool,
     pool: ParsePool | None,
 ) -> Iterator[Batch | bytes | Found]:
-    """A folder with a snapshot: each of the snapshot's batches whose files all still
-    have the recorded mtime and size comes as it is, as soon as its files are stat'ed
-    (the list fills before the folder is walked); then the folder is walked, and the
-    files in no such batch (new, changed, or sharing a batch with a changed or deleted
-    file) are scanned."""
+    """A folder with a snapshot: every file is listed and stat'ed first; the snapshot's
+    batches that are still right come as they are, and the other files are scanned."""
+    files = list(iter_markdown_paths(path))
+    stats: dict[str, tuple[float, int]] = {}
+    for file in files:
+        try:
+            info = os.stat(file)
+        except OSError:
+            continue
+        stats[file] = (info.st_mtime, info.st_size)
     kept = Snapshot()
     covered: set[str] = set()
-    for number in range(len(old.batches)):
-        if not old.is_valid(number, _stat):
-            continue
+    for number in old.valid_batches(stats):
         batch = old.batches[number]
         if not raw:
             try:
@@ -236,20 +239,11 @@ def _scan_with_snapshot(
     new = _NewSnapshot(source, path, kept)
     new.changed = len(kept.batches) != len(old.batches)
     snapshots.append(new)
-    files = list(iter_markdown_paths(path))
     rest = [file for file in files if file not in covered]
     chunks = [rest[i : i + BATCH] for i in range(0, len(rest), BATCH)]
     yield from _load_batches(chunks, source, path, store, later, pool)
     if not files:
         yield [], [f"{clean_line(source)}: no Markdown files found"]
-
-
-def _stat(file: str) -> tuple[float, int] | None:
-    try:
-        info = os.stat(file)
-    except OSError:
-        return None
-    return info.st_mtime, info.st_size
 
 
 def _load_batches(

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from tui_reader.core.article import Article
@@ -59,15 +59,15 @@ class Snapshot:
             return None
         return cls(index, batches, digests)
 
-    def is_valid(self, number: int, stat: Callable[[str], tuple[float, int] | None]) -> bool:
-        """Whether batch ``number`` is undamaged and its every file still has the
-        recorded mtime and size (``stat`` gives a file's, or None when it is gone)."""
-        batch = self.batches[number]
-        return (
-            all(stat(path) == (mtime, size) for path, mtime, size in self.index[number])
-            and isinstance(batch, bytes)
-            and _digest(batch) == self.digests[number]
-        )
+    def valid_batches(self, stats: dict[str, tuple[float, int]]) -> list[int]:
+        """The undamaged batches whose every file still has the recorded mtime and size."""
+        return [
+            number
+            for number, files in enumerate(self.index)
+            if all(stats.get(path) == (mtime, size) for path, mtime, size in files)
+            and isinstance(self.batches[number], bytes)
+            and _digest(self.batches[number]) == self.digests[number]
+        ]
 
     def add(self, articles: Iterable[Article]) -> None:
         """Append these (complete, local) articles as new batches."""
