@@ -240,6 +240,18 @@ async def test_backspace_after_a_burst_of_typing_deletes_one_letter(sample_conte
         assert field.value == "rus"
 
 
+async def test_typing_into_a_reopened_filter_replaces_it(sample_content: Path) -> None:
+    async with running(sample_content) as (app, pilot):
+        field = app.query_one("#filter-input", Input)
+        await open_input(app, pilot, "filter-input")
+        await pilot.press(*"rust", "enter")
+        await pilot.pause()
+        await open_input(app, pilot, "filter-input")
+        await pilot.press(*"go")
+        await pilot.pause()
+        assert field.value == "go"
+
+
 async def test_filter_narrows_the_list_as_you_type(sample_content: Path) -> None:
     async with running(sample_content) as (app, pilot):
         everything = list(articles(app).articles)

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, Static
+from textual.widgets.input import Selection
 from textual.worker import get_current_worker
 
 from tui_reader.core.article import Article
@@ -250,7 +251,9 @@ class ReaderApp(FeedsMixin, App[None]):
     def _focus_for_typing(self, field: Input) -> None:
         """Show and focus a text field opened by a key; keys already on their way follow."""
         field.add_class("-shown")
-        field.cursor_position = len(field.value)
+        # What the field holds is selected now, so the first key typed replaces it (as
+        # Textual's select-on-focus did); letters of the same burst then follow it.
+        field.selection = Selection(0, len(field.value))
         self.screen.set_focus(field)
         self._type_ahead = field
 

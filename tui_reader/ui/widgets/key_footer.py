@@ -61,11 +61,16 @@ class KeyFooter(Widget):
     def _bindings_changed(self, screen: Screen) -> None:
         app = self.app
         active = screen.active_bindings
-        shown = tuple(
-            (binding.key, app.get_key_display(binding), binding.description, enabled)
-            for (_node, binding, enabled, _tooltip) in active.values()
-            if binding.show
-        )
+        actions: set[str] = set()
+        items = []
+        for _node, binding, enabled, _tooltip in active.values():
+            # One key per action, as Textual's footer shows ("f,slash" shows f only).
+            if binding.show and binding.action not in actions:
+                actions.add(binding.action)
+                items.append(
+                    (binding.key, app.get_key_display(binding), binding.description, enabled)
+                )
+        shown = tuple(items)
         palette = None
         if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
             _node, binding, enabled, _tooltip = active[app.COMMAND_PALETTE_BINDING]
@@ -93,12 +98,18 @@ class KeyFooter(Widget):
             text.append(f"{description} ", description_style + dim)
             spans.append((start, text.cell_len, key))
 
+        palette_width = 0
+        if self._palette is not None:
+            _key, display, description, _enabled = self._palette
+            palette_width = len(f" {display} {description} ") + 1  # with the bar
+        room = self.size.width - palette_width
         for item in self._shown:
+            if text.cell_len + len(f" {item[1]} {item[2]} ") > room:
+                break  # the palette key stays in sight, as in Textual's footer
             add(*item)
         if self._palette is not None:
             key, display, description, enabled = self._palette
-            width = len(f" {display} {description} ") + 2  # with the bar and a space
-            text.append(" " * max(1, self.size.width - text.cell_len - width))
+            text.append(" " * max(0, room - text.cell_len))
             text.append("▏", self.get_component_rich_style("key-footer--palette"))
             add(key, display, description, enabled)
         self._spans = spans
