@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
-import threading
-from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 from tui_reader.core.config import Config, load_config
 from tui_reader.core.paths import config_file, database_file
@@ -16,8 +15,6 @@ from tui_reader.core.sources import FeedConfig, is_feed_source
 
 if TYPE_CHECKING:
     from tui_reader.core.store import Store
-
-T = TypeVar("T")
 
 GC_THRESHOLDS = (10_000, 50, 100)  # Python's defaults are (700, 10, 10)
 SWITCH_INTERVAL = 0.0005  # seconds a thread keeps the interpreter lock; Python's is 0.005
@@ -88,30 +85,6 @@ def open_store() -> tuple[Store | None, str]:
         return None, str(exc)
 
 
-def _in_thread(call: Callable[[], T], name: str) -> Callable[[], T]:
-    """Start ``call`` in a thread; the function returned waits for its result (or
-    raises its exception)."""
-    outcome: list[tuple[bool, Any]] = []
-
-    def run() -> None:
-        try:
-            outcome.append((True, call()))
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller, raised there
-            outcome.append((False, exc))
-
-    thread = threading.Thread(target=run, name=name, daemon=True)
-    thread.start()
-
-    def result() -> T:
-        thread.join()
-        done, value = outcome[0]
-        if not done:
-            raise value
-        return value
-
-    return result
-
-
 def open_reader(sources: list[str], feeds: list[FeedConfig], config: Config, wpm: int) -> int:
     # The scan starts first, in a child process: it reads the scan cache (or the files)
     # on another core while this process imports Textual and builds the interface.
@@ -138,10 +111,11 @@ def open_reader(sources: list[str], feeds: list[FeedConfig], config: Config, wpm
 
     # The library is opened (and checked: PRAGMA quick_check, 50-100 ms on a big one)
     # in a thread too; SQLite lets go of the interpreter lock while it works.
-    opening = _in_thread(open_store, "open-store")
-    from tui_reader.ui.app import ReaderApp
+    with ThreadPoolExecutor(1, thread_name_prefix="open-store") as pool:
+        opening = pool.submit(open_store)
+        from tui_reader.ui.app import ReaderApp
 
-    store, problem = opening()
+        store, problem = opening.result()
     messages = list(config.errors)
     if problem:
         messages.append(f"{problem} Reading state will not be saved in this session.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
 PANES = ("list-pane", "reader-pane")  # their border shows which one holds the focus
 NARROW = 100  # below this width the panes take turns instead of sharing the screen
-WARM_UP_AFTER = 0.5  # seconds after the start is done before the warm-up (see _warm_up)
+WARM_UP_AFTER = 0.5  # seconds after the warm-up starts before the search text is folded
 READ_AFTER_SECONDS = 3.0  # an article open this long counts as read
 REPEAT_ERROR_AFTER = 30.0  # seconds before the same state error is shown again
 MAX_LISTED_PROBLEMS = 10  # files named in the "could not be read fully" toast
@@ -123,7 +123,7 @@ class ReaderApp(FeedsMixin, App[None]):
         self._search_mode = False
         self._errors_shown: dict[str, float] = {}
         self._painted = False  # the first screen is out (Textual's Ready event)
-        self._after_paint: list[Callable[[], None]] = []
+        self._warm_up_waits = False  # the scan ended before the first screen was out
 
     # -- layout ---------------------------------------------------------------------
     def get_default_screen(self) -> Screen:
@@ -186,18 +186,17 @@ class ReaderApp(FeedsMixin, App[None]):
             # do not walk it. (An app run any other way, as in tests, is left alone.)
             gc.freeze()
             gc.enable()
-        waiting, self._after_paint = self._after_paint, []
-        for call in waiting:
-            call()
+        if self._warm_up_waits:
+            self._warm_up()
 
     @on(events.DescendantFocus)
     def _mark_active_pane(self, event: events.DescendantFocus) -> None:
         """Highlight the pane that holds the focus; a move inside a pane changes nothing."""
-        panes = [node for node in event.widget.ancestors_with_self if node.id in PANES]
-        if not panes or panes[0].has_class("-active"):
+        pane = next((n for n in event.widget.ancestors_with_self if n.id in PANES), None)
+        if pane is None or pane.has_class("-active"):
             return
         for pane_id in PANES:
-            self.query_one(f"#{pane_id}").set_class(pane_id == panes[0].id, "-active")
+            self.query_one(f"#{pane_id}").set_class(pane_id == pane.id, "-active")
 
     def on_resize(self) -> None:
         self._layout_for(self.size.width)
@@ -320,8 +319,8 @@ class ReaderApp(FeedsMixin, App[None]):
         before a user presses Enter); a moment later (WARM_UP_AFTER), the folded search
         text of every article (0.1-0.2 s on 10,000 posts), which, started at once, also
         doubled the time of a key pressed as the list came in."""
-        if not self._painted:
-            self._after_paint.append(self._warm_up)
+        self._warm_up_waits = not self._painted
+        if self._warm_up_waits:
             return
 
         def load() -> None:
