@@ -186,3 +186,31 @@ async def test_contents_cursor_rest_prepares_the_jump(tmp_path: Path) -> None:
         await pilot.pause()
         assert view.top_section == target
         assert isinstance(app.focused, DocumentView)
+
+
+async def test_a_resized_terminal_redraws_the_list_header_and_keeps_the_list_whole(
+    tmp_path: Path,
+) -> None:
+    """The list's header and scroll limits follow a resize without a screen layout of
+    their own (the header is one line, the list is never scrolled sideways)."""
+    async with running(write_posts(tmp_path), size=(60, 20)) as (app, pilot):
+        widget = app.query_one(ArticleList)
+        header = app.query_one("#list-header")
+
+        def header_width() -> int:
+            return len(str(header.render()).rstrip())
+
+        narrow = header_width()
+        assert narrow <= widget.size.width
+        await pilot.resize_terminal(150, 30)
+        await settle(app, pilot)
+        # The columns are laid out for the new width, as a header made now would be.
+        assert narrow < header_width()
+        assert str(header.render()) == str(widget.header_text())
+        await pilot.press("G")
+        await pilot.pause()
+        rows = drawn(widget)
+        last = widget.articles[-1].title
+        assert any(f"{last} " in row for row in rows), rows
+        assert widget.max_scroll_x == 0
+        assert widget.max_scroll_y == len(widget.articles) - widget.scrollable_content_region.height

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from tui_reader.core.article import Article
 from tui_reader.core.scan_events import Found, dump_event, loads_event
 
-FORMAT = 2  # bump when Article or Found change shape: old snapshots are then ignored
+FORMAT = 3  # bump when Article, Heading or Found change shape: old snapshots are then ignored
 BATCH = 1000
 
 Stat = tuple[str, float, int]  # path, mtime, size

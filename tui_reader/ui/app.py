@@ -6,6 +6,7 @@ import gc
 import time
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -75,6 +76,14 @@ class ReaderScreen(Screen[None]):
 
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
+    def on_mount(self) -> None:
+        # Textual hides its notification rack once the screen is up, by setting the
+        # display its stylesheet already gives it: a change of style that laid out and
+        # repainted the whole screen (25 ms) just as the first keys came. Said before
+        # the first layout, it costs nothing, and hiding it again changes nothing.
+        for rack in self.query("#textual-toastrack"):
+            rack.display = False
+
 
 class ReaderApp(FeedsMixin, App[None]):
     """A keyboard-driven reader for Markdown posts and feeds."""
@@ -133,7 +142,8 @@ class ReaderApp(FeedsMixin, App[None]):
         with Horizontal(id="main"):
             # The list stands alone until an article opens: classes given here, not added
             # in on_mount, where each one restyled every widget (60 ms on a big screen).
-            with Vertical(id="list-pane", classes="-alone"):
+            # It holds the focus at the start, so it is the active pane from the first.
+            with Vertical(id="list-pane", classes="-alone -active"):
                 yield Static(id="filter-bar")
                 # select_on_focus=False: letters typed in the same burst as "/" are in the
                 # field before it has focus, and selecting them then let the next
@@ -161,7 +171,9 @@ class ReaderApp(FeedsMixin, App[None]):
         articles = self.query_one(ArticleList)
         articles.minutes = self.library.minutes
         articles.decorate = self._decorate
-        articles.show_header = self.query_one("#list-header", Static).update
+        header = self.query_one("#list-header", Static)
+        # One line whatever it says: no layout (a layout repaints the whole screen).
+        articles.show_header = partial(header.update, layout=False)
         articles.focus()
         self.set_interval(1.0, self._flush_state)
         self._layout_for(self.size.width)

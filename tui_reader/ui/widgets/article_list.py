@@ -72,7 +72,6 @@ class ArticleList(RowList):
             self.post_message(self.Selected(self.current))
 
     def on_resize(self) -> None:
-        super().on_resize()
         if self.show_header is not None:
             self.show_header(self.header_text())
 

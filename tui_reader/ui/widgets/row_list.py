@@ -78,7 +78,9 @@ class RowList(ScrollView, can_focus=True):
     # -- data -----------------------------------------------------------------------
     def set_row_count(self, count: int, cursor: int = 0, announce: bool = True) -> None:
         self.row_count = count
-        set_virtual_size(self, Size(self.scrollable_content_region.width, count))
+        # Width 0: rows are cut to the view, never scrolled sideways; and a width that
+        # never changes lets a resize or a new count skip laying out the whole screen.
+        set_virtual_size(self, Size(0, count))
         self.set_reactive(RowList.cursor, max(0, min(cursor, count - 1)))
         self._scroll_cursor_into_view()
         self.refresh()
@@ -190,9 +192,6 @@ class RowList(ScrollView, can_focus=True):
 
     def on_blur(self) -> None:
         self.refresh_line(self.cursor)
-
-    def on_resize(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, self.row_count)
 
     def on_click(self, event: events.Click) -> None:
         index = round(self.scroll_y) + event.y
