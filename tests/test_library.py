@@ -333,3 +333,18 @@ def test_typing_narrows_exactly_like_a_fresh_filter(typed: list[str]) -> None:
                 got = [a.key for a in lib.select(query, sort)]
                 fresh = _typed_library()
                 assert got == [a.key for a in fresh.select(query, sort)], (text, tags, sort)
+
+
+def test_preparing_search_pauses_as_it_goes_and_finds_the_same() -> None:
+    """The warm-up folds the search text in steps, calling ``pause`` between them (where
+    it waits while keys come); what a filter finds afterwards is unchanged."""
+    many = [article(f"k{i}", f"Post {i}", tags=("Even" if i % 2 else "Odd",)) for i in range(1200)]
+    prepared, plain = Library(), Library()
+    prepared.add(many)
+    plain.add(many)
+    pauses: list[int] = []
+    prepared.prepare_search(pause=lambda: pauses.append(len(prepared._haystacks)))
+    assert pauses == [0, 500, 1000]  # before each step of PREPARE_PAUSE_EVERY articles
+    query = Filter(text="post 11")
+    assert keys(prepared.select(query, "title")) == keys(plain.select(query, "title"))
+    assert len(keys(prepared.select(query, "title"))) == sum("11" in str(i) for i in range(1200))

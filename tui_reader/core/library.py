@@ -44,6 +44,7 @@ class Filter:
 
 
 RECENT_SELECTS = 8  # results kept for going back and typing on (see Library._recent)
+PREPARE_PAUSE_EVERY = 500  # articles folded between calls of prepare_search's pause
 
 
 @dataclass
@@ -109,11 +110,14 @@ class Library:
                 spellings = [t for a in batch for t in a.tags if t.casefold() == folded]
             spelling[folded] = spellings[0]
 
-    def prepare_search(self) -> None:
+    def prepare_search(self, pause: Callable[[], None] | None = None) -> None:
         """Fold every article's searchable text now (for a worker thread, once the list is
-        shown), so the first filter keystroke does not."""
+        shown), so the first filter keystroke does not. ``pause`` is called every few
+        hundred articles: it may wait, to leave the interpreter to keys."""
         haystacks = self._haystacks
-        for article in list(self.articles):
+        for number, article in enumerate(list(self.articles)):
+            if pause is not None and number % PREPARE_PAUSE_EVERY == 0:
+                pause()
             if article.key not in haystacks:
                 haystacks[article.key] = _haystack(article)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import time
+from importlib import import_module
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import partial
@@ -49,6 +50,27 @@ if TYPE_CHECKING:
 PANES = ("list-pane", "reader-pane")  # their border shows which one holds the focus
 NARROW = 100  # below this width the panes take turns instead of sharing the screen
 WARM_UP_AFTER = 0.5  # seconds after the warm-up starts before the search text is folded
+KEY_QUIET = 0.15  # seconds without a key before the warm-up goes on
+# What the warm-up imports, in this order: the modules that open an article (their big
+# dependencies in parts of 5-20 ms, so a key pressed meanwhile waits for one part at
+# most), then the screens that open on a key. A name that is not there is skipped: its
+# package imports it anyway.
+WARM_UP_MODULES = (
+    "yaml",
+    "tui_reader.core.frontmatter",
+    "markdown_it.rules_inline",
+    "markdown_it.rules_block",
+    "markdown_it",
+    "tui_reader.core.text",
+    "tui_reader.core.document",
+    "tui_reader.core.loader",
+    "pygments.lexers",
+    "rich.syntax",
+    "tui_reader.ui.render",
+    "tui_reader.ui.screens.help",
+    "tui_reader.ui.screens.pickers",
+    "tui_reader.ui.screens.feeds",
+)
 READ_AFTER_SECONDS = 3.0  # an article open this long counts as read
 REPEAT_ERROR_AFTER = 30.0  # seconds before the same state error is shown again
 MAX_LISTED_PROBLEMS = 10  # files named in the "could not be read fully" toast
@@ -133,6 +155,7 @@ class ReaderApp(FeedsMixin, App[None]):
         self._errors_shown: dict[str, float] = {}
         self._painted = False  # the first screen is out (Textual's Ready event)
         self._warm_up_waits = False  # the scan ended before the first screen was out
+        self._last_key = 0.0  # time.monotonic() of the last key: the warm-up gives way
 
     # -- layout ---------------------------------------------------------------------
     def get_default_screen(self) -> Screen:
@@ -246,6 +269,8 @@ class ReaderApp(FeedsMixin, App[None]):
         # "/post" typed in one burst: the letters behind "/" reach the focused widget
         # before the field it opened has focus, and come back unhandled. Type them into
         # that field instead of dropping them (see _focus_for_typing).
+        if isinstance(event, events.Key):
+            self._last_key = time.monotonic()
         field = self._type_ahead
         if (
             field is not None
@@ -327,22 +352,22 @@ class ReaderApp(FeedsMixin, App[None]):
         A thread still shares the interpreter lock: started before the first paint, this
         work doubled the time to the first screen of a 10,000-post library. So it waits
         for the first screen, and comes in two parts: at once, the modules that open an
-        article (markdown-it, the document model, the renderer; about 0.15 s, done well
-        before a user presses Enter); a moment later (WARM_UP_AFTER), the folded search
-        text of every article (0.1-0.2 s on 10,000 posts), which, started at once, also
-        doubled the time of a key pressed as the list came in."""
+        article (WARM_UP_MODULES: markdown-it, the document model, the renderer; about
+        0.15 s, done well before a user presses Enter); a moment later (WARM_UP_AFTER),
+        the folded search text of every article (0.1-0.2 s on 10,000 posts). Both give
+        way to keys (_give_way): a key pressed as the list came in took half as long
+        again while the imports went on."""
         self._warm_up_waits = not self._painted
         if self._warm_up_waits:
             return
 
         def load() -> None:
-            import tui_reader.core.document  # noqa: F401
-            import tui_reader.core.frontmatter  # noqa: F401
-            import tui_reader.core.loader  # noqa: F401
-            import tui_reader.ui.render  # noqa: F401
-            import tui_reader.ui.screens.feeds  # noqa: F401
-            import tui_reader.ui.screens.help  # noqa: F401
-            import tui_reader.ui.screens.pickers  # noqa: F401
+            for name in WARM_UP_MODULES:
+                self._give_way()
+                try:
+                    import_module(name)
+                except ImportError:
+                    pass
 
         self.run_worker(
             load, name="warm up", description="import the reader's modules", thread=True
@@ -352,12 +377,18 @@ class ReaderApp(FeedsMixin, App[None]):
         self.set_timer(
             WARM_UP_AFTER,
             lambda: self.run_worker(
-                self.library.prepare_search,
+                partial(self.library.prepare_search, pause=self._give_way),
                 name="prepare search",
                 description="fold the search text of every article",
                 thread=True,
             ),
         )
+
+    def _give_way(self) -> None:
+        """In a warm-up thread: wait while keys come, so that answering them does not
+        share the interpreter lock with work nobody is waiting for."""
+        while self.is_running and time.monotonic() - self._last_key < KEY_QUIET:
+            time.sleep(KEY_QUIET / 3)
 
     # -- list and filters -----------------------------------------------------------
     def apply_filter(self) -> None:
