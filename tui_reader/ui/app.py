@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import gc
 import time
-from importlib import import_module
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import partial
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -266,11 +266,11 @@ class ReaderApp(FeedsMixin, App[None]):
                 self.post_message(ScanFinished(event.feeds, list(problems.values())))
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self._last_key = time.monotonic()  # the warm-up gives way (_give_way)
         # "/post" typed in one burst: the letters behind "/" reach the focused widget
         # before the field it opened has focus, and come back unhandled. Type them into
         # that field instead of dropping them (see _focus_for_typing).
-        if isinstance(event, events.Key):
-            self._last_key = time.monotonic()
         field = self._type_ahead
         if (
             field is not None
