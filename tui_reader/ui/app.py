@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Iterable
+from contextlib import suppress
 from dataclasses import replace
 from functools import partial
 from importlib import import_module
@@ -364,10 +365,8 @@ class ReaderApp(FeedsMixin, App[None]):
         def load() -> None:
             for name in WARM_UP_MODULES:
                 self._give_way()
-                try:
+                with suppress(ImportError):  # moved inside its package: imported with it
                     import_module(name)
-                except ImportError:
-                    pass
 
         self.run_worker(
             load, name="warm up", description="import the reader's modules", thread=True
