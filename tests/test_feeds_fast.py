@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 from tui_reader.core import feedxml
 from tui_reader.core.article import Heading
 from tui_reader.core.feedhtml import _TextExtractor, html_to_text, simple_markdown
-from tui_reader.core.feeds import FeedConfig, FeedParsers, parse_feed, refresh_all
+from tui_reader.core.feeds import FeedConfig, FeedParsers, _Download, parse_feed, refresh_all
 from tui_reader.core.htmlmd import convert
 from tui_reader.core.store import Store
-from tui_reader.core.text import analyse, plain_text
+from tui_reader.core.text import analyse
 
 URL = "https://example.org/blog/feed.xml"
 XML = {"content-type": "application/rss+xml; charset=utf-8"}
@@ -287,44 +287,57 @@ HOSTILE = rss(
 )
 
 
-def test_worker_processes_parse_exactly_as_a_thread() -> None:
-    bodies = [RSS, ATOM, HOSTILE, b"not a feed", rss_with_items("<title>x</title>")]
+def _save_each(
+    parsers: FeedParsers, store: Store, bodies: list[bytes], **kwargs: object
+) -> tuple[list[object], bool]:
+    """parse_and_save each body as feed N of ``store``: what it returned or the error, and
+    whether ``parsers`` still had its processes at the end (no fallback to a thread)."""
 
-    async def go() -> list[object]:
-        parsers = FeedParsers(len(bodies))
-        assert parsers.pool is not None
+    async def go() -> tuple[list[object], bool]:
+        results: list[object] = []
         try:
-            results = []
-            for body in bodies:
+            for n, body in enumerate(bodies):
+                url = f"{URL}?n={n}"
+                download = _Download(body, XML, url)
                 try:
-                    results.append(await parsers.parse(body, url=URL, headers=XML, analyse=analyse))
-                except Exception as exc:  # noqa: BLE001 - compared below
+                    results.append(
+                        await parsers.parse_and_save(
+                            store, FeedConfig(url), download, url=url, headers=XML, **kwargs
+                        )
+                    )
+                except Exception as exc:  # noqa: BLE001 - compared by the callers
                     results.append(repr(exc))
-            assert parsers.pool is not None  # no fallback happened
-            return results
+            return results, parsers.pool is not None
         finally:
             parsers.close()
 
-    expected = []
-    for body in bodies:
-        try:
-            parsed = parse_feed(body, url=URL, headers=XML, analyse=analyse)
-            parsed.search_texts = [plain_text(a.body or "") for a in parsed.articles]
-            expected.append(parsed)
-        except Exception as exc:  # noqa: BLE001
-            expected.append(repr(exc))
-    assert asyncio.run(go()) == expected
+    return asyncio.run(go())
 
 
-def test_hostile_feed_is_still_sanitised_in_a_worker() -> None:
-    async def go():
-        parsers = FeedParsers(8)
-        try:
-            return await parsers.parse(HOSTILE, url=URL, headers=XML)
-        finally:
-            parsers.close()
+def test_worker_processes_save_exactly_as_a_thread(tmp_path: Path) -> None:
+    bodies = [RSS, ATOM, HOSTILE, b"not a feed", rss_with_items("<title>x</title>")]
+    with Store(tmp_path / "a.sqlite3") as in_workers, Store(tmp_path / "b.sqlite3") as in_thread:
+        workers = FeedParsers(len(bodies))
+        assert workers.pool is not None
+        from_workers, kept_processes = _save_each(workers, in_workers, bodies, analyse=analyse)
+        assert kept_processes
+        from_thread, _ = _save_each(FeedParsers(), in_thread, bodies, analyse=analyse)
+        assert from_workers == from_thread
+        assert "not a feed" in str(from_workers[3])
+        # What the workers wrote through their own connections, the reader's store reads.
+        for n in range(len(bodies)):
+            url = f"{URL}?n={n}"
+            assert in_workers.feed_articles(url) == in_thread.feed_articles(url)
+        assert len(in_workers.feed_articles(f"{URL}?n=0")) == 2
+        assert in_workers.search("First post") == in_thread.search("First post") != []
 
-    entry = asyncio.run(go()).articles[0]
+
+def test_hostile_feed_is_still_sanitised_in_a_worker(tmp_path: Path) -> None:
+    with Store(tmp_path / "library.sqlite3") as store:
+        assert _save_each(FeedParsers(8), store, [HOSTILE])[1]
+        saved = store.feed_articles(f"{URL}?n=0")
+    assert len(saved) == 2
+    entry = next(a for a in saved if a.key.endswith("/h"))
     assert entry.title.startswith("Ti") and "pwned" not in entry.title
     assert entry.link == ""
     body = entry.body or ""
@@ -334,19 +347,43 @@ def test_hostile_feed_is_still_sanitised_in_a_worker() -> None:
         assert gone not in body
 
 
-def test_an_argument_that_cannot_go_to_a_process_falls_back_to_a_thread() -> None:
+def test_an_argument_that_cannot_go_to_a_process_falls_back_to_a_thread(tmp_path: Path) -> None:
     def local_analyse(body: str) -> tuple[int, bool, tuple[Heading, ...]]:
         return 7, False, ()
 
-    async def go():
-        parsers = FeedParsers(8)
-        try:
-            return await parsers.parse(RSS, url=URL, headers=XML, analyse=local_analyse)
-        finally:
-            parsers.close()
+    with Store(tmp_path / "library.sqlite3") as store:
+        assert not _save_each(FeedParsers(8), store, [RSS], analyse=local_analyse)[1]
+        assert [a.words for a in store.feed_articles(f"{URL}?n=0")] == [7, 7]
 
-    parsed = asyncio.run(go())
-    assert [a.words for a in parsed.articles] == [7, 7]
+
+@pytest.mark.parametrize("feeds", [1, 6], ids=["thread", "processes"])
+async def test_a_failed_save_is_reported_and_keeps_the_cache(tmp_path: Path, feeds: int) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        n = request.url.path.strip("/")
+        item = f"<title>Post {n}</title><guid>p{n}</guid><description>word{n}x</description>"
+        return httpx.Response(200, stream=_Body(rss_with_items(item)), headers=XML)
+
+    urls = [f"https://example.org/{n}" for n in range(feeds)]
+    with Store(tmp_path / "library.sqlite3") as store:
+        for url in urls:
+            cached = parse_feed(rss_with_items("<title>Old</title><guid>old</guid>"), url=url)
+            store.save_feed(
+                url, title="Old", articles=cached.articles, etag=None, last_modified=None
+            )
+        # The disk refuses new entries (a real SQLite error, in whichever process saves).
+        store._conn.execute(  # type: ignore[union-attr]
+            "CREATE TRIGGER refuse BEFORE INSERT ON entries"
+            " BEGIN SELECT RAISE(ABORT, 'disk says no'); END"
+        )
+        async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
+            outcomes = await refresh_all(client, store, [FeedConfig(u) for u in urls])
+        for outcome in outcomes:
+            assert outcome.status == "failed"
+            assert outcome.message.startswith("could not save:")
+            assert "disk says no" in outcome.message
+        for url in urls:
+            assert [a.title for a in store.feed_articles(url)] == ["Old"]
+            assert store.get_feed(url).last_error.startswith("could not save")  # type: ignore[union-attr]
 
 
 def test_small_refreshes_and_single_cores_use_a_thread(monkeypatch: pytest.MonkeyPatch) -> None:

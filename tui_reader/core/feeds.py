@@ -32,6 +32,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urljoin, urlsplit
 from urllib.request import url2pathname
@@ -82,8 +83,6 @@ class ParsedFeed:
     title: str
     articles: list[Article]
     warnings: list[str] = field(default_factory=list)
-    # Plain text of each article for the search index; filled by FeedParsers.parse.
-    search_texts: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -575,8 +574,10 @@ async def refresh_feed(
         title = clean_line(feed.title or record.title or url)
         return FeedOutcome(url, title, "not_modified", 0, record.entry_count)
     try:
-        parsed = await (parsers or _IN_THREAD).parse(
-            download.body,
+        saved = await (parsers or _IN_THREAD).parse_and_save(
+            store,
+            feed,
+            download,
             url=url,
             headers=download.headers,
             feed_tags=feed.tags,
@@ -586,19 +587,49 @@ async def refresh_feed(
         )
     except FeedError as exc:
         return _failed(store, feed, record, exc.message)
+    except SaveFailed as exc:  # StoreError, or worse: report it as this feed's failure
+        return _failed(store, feed, record, f"could not save: {exc.message}")
+    return FeedOutcome(url, saved.title, "updated", saved.new_count, saved.total, saved.message)
+
+
+class SaveFailed(Exception):
+    """A parsed feed that could not be saved; the message is one clean line."""
+
+    def __init__(self, message: str) -> None:
+        self.message = clean_error(message)
+        super().__init__(self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class _Saved:
+    title: str
+    new_count: int
+    total: int
+    message: str
+
+
+def _parse_and_save(
+    store: Store | None, path: str, feed: FeedConfig, download: _Download, kwargs: dict[str, Any]
+) -> _Saved:
+    """Parse a downloaded feed and save it, in a thread with ``store`` or in a worker
+    process with its own connection to the library at ``path`` (``store`` None).
+
+    Raises :class:`FeedError` or :class:`SaveFailed`, both one clean line.
+    """
+    parsed = parse_feed(download.body, **kwargs)
     title = clean_line(feed.title) or parsed.title
     if feed.title:
         for article in parsed.articles:
             article.feed_title = title
     try:
-        new_count, saved = await asyncio.to_thread(
-            _save, store, feed, parsed.title or title, parsed, download
+        new_count, saved = _save(
+            store or _worker_store(path), feed, parsed.title or title, parsed, download
         )
-    except Exception as exc:  # StoreError, or worse: report it as this feed's failure
-        return _failed(store, feed, record, f"could not save: {clean_error(exc)}")
+    except Exception as exc:  # noqa: BLE001 - StoreError, or worse: this feed's failure
+        raise SaveFailed(clean_error(exc)) from None
     total = saved.entry_count if saved else len(parsed.articles)
     message = "; ".join(parsed.warnings[:2])
-    return FeedOutcome(url, title or clean_line(url), "updated", new_count, total, message)
+    return _Saved(title or clean_line(feed.url), new_count, total, message)
 
 
 def _save(
@@ -613,7 +644,9 @@ def _save(
         last_modified=download.last_modified,
         tags=feed.tags,
     )
-    store.index_articles(zip(parsed.articles, _search_texts(parsed), strict=True))
+    from tui_reader.core.text import plain_text
+
+    store.index_articles((a, plain_text(a.body or "")) for a in parsed.articles)
     return new_count, store.get_feed(feed.url)
 
 
@@ -715,14 +748,18 @@ MIN_FEEDS_FOR_PROCESSES = 4  # below this, starting processes costs more than it
 
 
 class FeedParsers:
-    """Where :func:`parse_feed` runs during a refresh: worker processes, or a thread.
+    """Where a downloaded feed is parsed and saved during a refresh: worker processes,
+    or a thread.
 
     Parsing is pure Python and holds the GIL, so threads parse one feed at a time and
     slow the event loop down; a refresh of ``feeds`` (at least
-    :data:`MIN_FEEDS_FOR_PROCESSES`) on a machine with several cores parses in up to one
-    process per core instead. Only bytes go in and plain articles come out. The processes
-    come from a "forkserver" (else "spawn"), never a bare fork of this threaded process.
-    If they cannot start or break, parsing goes on in a thread and the result is the same.
+    :data:`MIN_FEEDS_FOR_PROCESSES`) on a machine with several cores works in up to one
+    process per core instead. Each worker also saves what it parsed, through its own
+    connection to the library file (SQLite serialises the writers), so neither the
+    articles nor the saving come back to this process: the bytes go in, and a line of
+    figures comes out. The processes come from a "forkserver" (else "spawn"), never a
+    bare fork of this threaded process. If they cannot start or break, the work goes on
+    in a thread and the result is the same.
     """
 
     def __init__(self, feeds: int = 0) -> None:
@@ -731,18 +768,25 @@ class FeedParsers:
         if workers >= 2 and feeds >= MIN_FEEDS_FOR_PROCESSES:
             self.pool = _process_pool(workers)
 
-    async def parse(self, body: bytes, **kwargs: Any) -> ParsedFeed:
-        """:func:`parse_feed` (same arguments), off the event loop, with search texts."""
+    async def parse_and_save(
+        self, store: Store, feed: FeedConfig, download: _Download, **kwargs: Any
+    ) -> _Saved:
+        """Parse a download (:func:`parse_feed`'s arguments) and save it to ``store``,
+        off the event loop: in a worker, which writes to the same library file through
+        its own connection, or else in a thread."""
         if self.pool is not None:
+            path = os.fspath(store.path)
             try:
-                future = self.pool.submit(_parse_for_saving, body, **kwargs)
-                result: ParsedFeed = await asyncio.wrap_future(future)
+                future = self.pool.submit(_parse_and_save, None, path, feed, download, kwargs)
+                result: _Saved = await asyncio.wrap_future(future)
                 return result
-            except FeedError:
+            except (FeedError, SaveFailed):
                 raise
             except Exception:  # noqa: BLE001 - a broken pool or an argument that won't pickle
                 self.close()
-        return await asyncio.to_thread(_parse_for_saving, body, **kwargs)
+        return await asyncio.to_thread(
+            _parse_and_save, store, os.fspath(store.path), feed, download, kwargs
+        )
 
     def close(self) -> None:
         """Stop the processes; parses still running finish in the background."""
@@ -754,18 +798,23 @@ class FeedParsers:
 _IN_THREAD = FeedParsers()
 
 
-def _parse_for_saving(body: bytes, **kwargs: Any) -> ParsedFeed:
-    parsed = parse_feed(body, **kwargs)
-    _search_texts(parsed)  # work done here, in a worker, is work the saving thread saves
-    return parsed
+_WORKER_STORES: dict[str, Store] = {}
 
 
-def _search_texts(parsed: ParsedFeed) -> list[str]:
-    if len(parsed.search_texts) != len(parsed.articles):
-        from tui_reader.core.text import plain_text
+def _worker_store(path: str) -> Store:
+    """A worker's connection to the library, opened at its first save, closed as it ends.
 
-        parsed.search_texts = [plain_text(a.body or "") for a in parsed.articles]
-    return parsed.search_texts
+    The reader opened and checked the file before the refresh began, so no check here.
+    """
+    store = _WORKER_STORES.get(path)
+    if store is None:
+        from multiprocessing.util import Finalize
+
+        from tui_reader.core.store import Store
+
+        store = _WORKER_STORES[path] = Store(Path(path), check=False)
+        Finalize(None, store.close, exitpriority=10)  # run as a worker process exits
+    return store
 
 
 def _process_pool(workers: int) -> Any:

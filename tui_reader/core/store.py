@@ -396,6 +396,20 @@ _ENTRY_COLUMNS = (
 
 _ENTRY_NAMES = tuple(name.strip() for name in _ENTRY_COLUMNS.split(","))
 _ENTRY_IDENTITY = frozenset({"feed_url", "entry_id", "key"})
+_ENTRY_VALUES = (
+    "feed_url", "entry_id", "key", "title", "link", "location", "author", "date", "lastmod",
+    "tags_json", "summary", "body", "words", "cjk", "headings_json", "feed_title",
+    "warnings_json", "updated_at",
+)  # fmt: skip
+_INSERT_ENTRY = (
+    f"INSERT INTO entries ({', '.join(_ENTRY_VALUES)}, first_seen)"
+    f" VALUES ({', '.join(':' + c for c in _ENTRY_VALUES)}, :updated_at)"
+)
+_UPDATE_ENTRY = (
+    "UPDATE entries SET "
+    + ", ".join(f"{c} = :{c}" for c in _ENTRY_VALUES if c not in _ENTRY_IDENTITY)
+    + " WHERE feed_url = :feed_url AND entry_id = :entry_id"
+)
 
 
 def _feed_record(row: sqlite3.Row | tuple[Any, ...]) -> FeedRecord:
@@ -723,23 +737,19 @@ class Store:
                     "now": now,
                 },
             )
-            for entry_id, article in unique.items():
-                values = self._entry_values(feed_url, entry_id, article, now)
-                inserted = conn.execute(
-                    f"INSERT INTO entries ({', '.join(values)}, first_seen)"
-                    f" VALUES ({', '.join(':' + c for c in values)}, :updated_at)"
-                    " ON CONFLICT (feed_url, entry_id) DO NOTHING",
-                    values,
-                ).rowcount
-                if inserted == 1:
-                    new += 1
-                else:
-                    changes = ", ".join(f"{c} = :{c}" for c in values if c not in _ENTRY_IDENTITY)
-                    conn.execute(
-                        f"UPDATE entries SET {changes}"
-                        " WHERE feed_url = :feed_url AND entry_id = :entry_id",
-                        values,
-                    )
+            rows = [self._entry_values(feed_url, i, a, now) for i, a in unique.items()]
+            known = {
+                entry_id
+                for (entry_id,) in conn.execute(
+                    "SELECT entry_id FROM entries WHERE feed_url = ?", (feed_url,)
+                )
+            }
+            fresh = [row for row in rows if row["entry_id"] not in known]
+            if fresh:
+                conn.executemany(_INSERT_ENTRY, fresh)
+            if len(fresh) < len(rows):
+                conn.executemany(_UPDATE_ENTRY, [r for r in rows if r["entry_id"] in known])
+            new = len(fresh)
         return new
 
     @staticmethod
