@@ -32,6 +32,7 @@ import os
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -511,9 +512,19 @@ class Store:
         os.close(fd)
 
     def _identity(self, conn: sqlite3.Connection) -> tuple[int, int, bool]:
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        has_schema = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+        # In one read transaction: read one by one, another instance creating the file
+        # could commit in between, and an id of 0 (not yet) with tables (now) made a
+        # new library look like another program's database.
+        own = not conn.in_transaction
+        if own:
+            conn.execute("BEGIN")
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            has_schema = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+        finally:
+            if own:
+                conn.execute("COMMIT")
         return app_id, version, has_schema
 
     def _check_identity(self, app_id: int, version: int, has_schema: bool) -> None:
@@ -545,11 +556,25 @@ class Store:
                     raise self._damaged(str(problems[0][0]) if problems else "no answer")
             # Persistent once set; a no-op afterwards. Where WAL is impossible (some
             # network filesystems) SQLite keeps its rollback journal, which is still safe.
-            conn.execute("PRAGMA journal_mode = WAL").fetchone()
+            self._use_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
             while version < SCHEMA_VERSION:
                 version = self._migrate_one(conn)
+
+    def _use_wal(self, conn: sqlite3.Connection) -> None:
+        """Switch a new library to WAL. The switch needs the file to itself and SQLite
+        does not wait for that (no busy timeout), so when another instance is creating
+        the same new library at this moment, try again for up to the busy timeout."""
+        deadline = time.monotonic() + self._timeout
+        while conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            try:
+                conn.execute("PRAGMA journal_mode = WAL").fetchone()
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc).lower() or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     def _migrate_one(self, conn: sqlite3.Connection) -> int:
         """Apply the next migration in its own transaction; return the new version.
