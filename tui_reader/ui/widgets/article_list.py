@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.message import Message
@@ -16,6 +18,8 @@ DATE_WIDTH = 10
 TIME_WIDTH = 12  # "100% 15 min"
 DRAFT = Style(color="yellow", italic=True)
 TAGS = Style(color="cyan")
+DIM = Style(dim=True)
+PROGRESS = Style(color="magenta")
 
 
 def format_date(article: Article) -> str:
@@ -106,27 +110,60 @@ class ArticleList(RowList):
             self._columns(),
         )
 
-    def render_row(self, index: int, width: int) -> Text:
+    def render_row_segments(self, index: int, width: int) -> list[Segment]:
+        """The row's cells as segments, built here: through Rich ``Text`` a screen of new
+        rows (a filter keystroke, ``G``) took 8 ms, four times as long. The rows look
+        exactly as that ``Text`` rendered them (``tests/test_list_rows.py``)."""
         article = self.articles[index]
         title_width, tags_width = self._columns()
         marker, state_style, progress = self.decorate(article)
-        row = Text(no_wrap=True, overflow="ellipsis", end="")
-        row.append((marker or " ")[:1])
-        title = Text(article.title, style=state_style or "", no_wrap=True, overflow="ellipsis")
+        row = [Segment((marker or " ")[:1])]
         if article.draft:
-            title = Text.assemble(Text("[draft] ", style=DRAFT), title, no_wrap=True)
-        title.truncate(title_width, overflow="ellipsis", pad=True)
-        row.append_text(title)
-        row.append(" ")
-        row.append(format_date(article).ljust(DATE_WIDTH), style=Style(dim=True))
-        row.append(" ")
+            # One piece as Rich assembled it: the text after a cut has no style of its own.
+            row += _fitted([("[draft] ", DRAFT), (article.title, state_style)], title_width)
+        else:
+            row += _fitted([(article.title, state_style)], title_width, state_style)
+        row += (_SPACE, Segment(format_date(article).ljust(DATE_WIDTH), DIM), _SPACE)
         if tags_width:
-            tags = Text(", ".join(article.tags), style=TAGS, no_wrap=True)
-            tags.truncate(tags_width, overflow="ellipsis", pad=True)
-            row.append_text(tags)
-            row.append(" ")
+            row += _fitted([(", ".join(article.tags), TAGS)], tags_width, TAGS)
+            row.append(_SPACE)
         minutes = "… min" if article.pending else f"{self.minutes(article)} min"
-        row.append(" " * max(0, TIME_WIDTH - 2 - len(minutes) - len(progress)))
-        row.append(progress, style=Style(color="magenta"))
-        row.append(" " + minutes)
+        row.append(Segment(" " * max(0, TIME_WIDTH - 2 - len(minutes) - len(progress))))
+        if progress:
+            row.append(Segment(progress, PROGRESS))
+        row.append(Segment(" " + minutes))
         return row
+
+
+_SPACE = Segment(" ")
+
+
+def _fitted(
+    pieces: list[tuple[str, Style | None]], width: int, whole: Style | None = None
+) -> list[Segment]:
+    """Styled pieces of one cell of ``width`` cells, as Rich's ``Text.truncate`` (ellipsis,
+    padded) leaves them: cut to one cell less and "…" added when too long, padded with
+    spaces when too short. Each character keeps its piece's style; what a cut or the
+    padding adds beyond the pieces gets ``whole`` (the style of the whole cell)."""
+    plain = "".join(text for text, _ in pieces)
+    length = cell_len(plain)
+    if length > width:
+        plain = set_cell_size(plain, width - 1) + "…"
+    elif length < width:
+        plain += " " * (width - length)
+    segments = []
+    start = 0
+    for text, style in pieces:
+        end = min(start + len(text), len(plain))
+        if end > start:
+            segments.append(Segment(plain[start:end], _join(whole, style)))
+        start = end
+    if start < len(plain):
+        segments.append(Segment(plain[start:], whole))
+    return segments
+
+
+def _join(whole: Style | None, style: Style | None) -> Style | None:
+    if whole is None:
+        return style
+    return whole if style is None or style is whole else whole + style

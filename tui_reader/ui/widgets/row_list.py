@@ -71,6 +71,11 @@ class RowList(ScrollView, can_focus=True):
     def render_row(self, index: int, width: int) -> Text:
         raise NotImplementedError
 
+    def render_row_segments(self, index: int, width: int) -> list[Segment]:
+        """Row ``index`` as unstyled-by-the-list segments. By default, :meth:`render_row`
+        rendered by Rich; a subclass may build the segments itself, which is quicker."""
+        return list(self.render_row(index, width).render(self.app.console))
+
     def row_key(self, index: int) -> Hashable | None:
         """Everything row ``index`` is drawn from, or None to draw it every time."""
         return None
@@ -136,10 +141,12 @@ class RowList(ScrollView, can_focus=True):
             cached = self._strips.get(key)
             if cached is not None:
                 return cached
-        row = self.render_row(index, width)
-        segments = list(row.render(self.app.console))
-        strip = Strip(Segment.apply_style(segments, style), row.cell_len)
-        strip = strip.adjust_cell_length(width, style)
+        # One Strip, padded or cut here: each Strip made sets up caches of its own.
+        segments = list(Segment.apply_style(self.render_row_segments(index, width), style))
+        length = Segment.get_line_length(segments)
+        if length < width:
+            segments.append(Segment(" " * (width - length), style))
+        strip = Strip(segments, width) if length <= width else Strip(segments).crop(0, width)
         if key is not None:
             self._strips[key] = strip
         return strip
