@@ -14,8 +14,8 @@ raw body and the response headers and returns clean articles:
   bodies are cleaned *after* conversion because ``&#27;`` decodes into ESC.
 * One bad entry is skipped with a warning; duplicate ids keep the first entry.
 
-:func:`refresh_feed` and :func:`refresh_all` fetch, parse (in worker processes for a big
-refresh, else in a thread: :class:`FeedParsers`), save and index. A failure records the
+:func:`refresh_feed` and :func:`refresh_all` fetch, then parse, save and index (in worker
+processes for a big refresh, else in a thread: :class:`FeedParsers`). A failure records the
 error in the store and never touches cached entries (row 10).
 """
 
@@ -548,7 +548,7 @@ async def refresh_feed(
 ) -> FeedOutcome:
     """Fetch, parse and save one feed. Never raises for a feed problem: returns ``failed``.
 
-    The document is parsed by ``parsers`` (default: in a thread).
+    The document is parsed and saved by ``parsers`` (default: in a thread).
     """
     limits = limits or Limits()
     url = feed.url
