@@ -167,6 +167,30 @@ async def test_list_shows_every_article(sample_content: Path) -> None:
         assert "Posts" not in [a.title for a in articles(app).articles]  # _index.md
 
 
+async def test_articles_added_in_a_quick_burst_all_reach_the_list(sample_content: Path) -> None:
+    # A refresh of many feeds adds their entries feed after feed, often within the
+    # quarter second in which the list is rebuilt once; the last ones must show without
+    # waiting for some other key.
+    from tui_reader.core.article import Article
+
+    def batch(name: str, count: int) -> list[Article]:
+        url = f"https://example.org/{name}.xml"
+        return [
+            Article(key=f"feed:{url}::{n}", title=f"{name} {n}", kind="feed", source=url)
+            for n in range(count)
+        ]
+
+    async with running(sample_content) as (app, pilot):
+        before = len(articles(app).articles)
+        app.add_articles(batch("first", 600))
+        app.add_articles(batch("second", 3))  # inside the same quarter second
+        app.add_articles(batch("third", 2))
+        await wait_until(pilot, lambda: len(articles(app).articles) == before + 605)
+        assert f"{before + 605} of {before + 605}" in text_of(app, "#filter-bar")
+        titles = {a.title for a in articles(app).articles}
+        assert {"second 2", "third 1"} <= titles
+
+
 async def test_tag_picker_keeps_only_tagged_articles_and_x_clears(sample_content: Path) -> None:
     async with running(sample_content) as (app, pilot):
         everything = list(articles(app).articles)

@@ -75,6 +75,7 @@ WARM_UP_MODULES = (
 READ_AFTER_SECONDS = 3.0  # an article open this long counts as read
 REPEAT_ERROR_AFTER = 30.0  # seconds before the same state error is shown again
 MAX_LISTED_PROBLEMS = 10  # files named in the "could not be read fully" toast
+FILL_EVERY = 0.25  # seconds: how often a scan or refresh in progress rebuilds the list
 TOC_PREPARE_AFTER = 0.05  # seconds the contents cursor rests before its heading is rendered
 UNREAD_STYLE = Style(bold=True)
 READ_STYLE = Style(dim=True)
@@ -151,6 +152,7 @@ class ReaderApp(FeedsMixin, App[None]):
         self._keymap = keymap or {}
         self._startup_messages = list(messages)
         self._last_fill = 0.0
+        self._fill_timer: Timer | None = None  # a list update owed to articles just added
         self._ranking: list[str] = []
         self._search_mode = False
         self._errors_shown: dict[str, float] = {}
@@ -320,10 +322,20 @@ class ReaderApp(FeedsMixin, App[None]):
         self.library.add(articles)
         for error in errors:
             self.notify(error, severity="error", markup=False, timeout=10)
-        now = time.monotonic()
-        if now - self._last_fill > 0.25 or len(self.library) < 500:
-            self._last_fill = now
+        # A big scan or refresh adds batch after batch: the list is rebuilt at most every
+        # FILL_EVERY seconds, and once more after the last batch (the timer), so the
+        # last articles added never wait for some other key to show.
+        waited = time.monotonic() - self._last_fill
+        if waited > FILL_EVERY or len(self.library) < 500:
+            self._last_fill = time.monotonic()
             self.apply_filter()
+        elif self._fill_timer is None:
+            self._fill_timer = self.set_timer(FILL_EVERY - waited, self._owed_fill)
+
+    def _owed_fill(self) -> None:
+        self._fill_timer = None
+        self._last_fill = time.monotonic()
+        self.apply_filter()
 
     def _scan_finished(self, feeds: list[FeedConfig] = (), problems: list[str] = ()) -> None:
         if problems:
@@ -391,6 +403,9 @@ class ReaderApp(FeedsMixin, App[None]):
 
     # -- list and filters -----------------------------------------------------------
     def apply_filter(self) -> None:
+        if self._fill_timer is not None:  # this brings the list up to date already
+            self._fill_timer.stop()
+            self._fill_timer = None
         articles = self.query_one(ArticleList)
         keep = articles.current.key if articles.current else None
         if articles.cursor == 0 and (self.loading or self.measuring):
