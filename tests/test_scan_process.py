@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.pilot_wait import wait_until
+from tui_reader.core import scan_process
 from tui_reader.core.loader import parse_files, scan_events
 from tui_reader.core.scan_events import AllListed, Found, ScanDone, ScanEvent
 from tui_reader.core.scan_process import WORKERS_ENV, ScanProcess, start_scan
@@ -50,6 +51,14 @@ def _complete(events: list[ScanEvent]) -> dict[str, tuple[object, ...]]:
     return out
 
 
+@pytest.fixture(autouse=True, params=["fork", "spawn"])
+def how_started(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test here runs with the child forked from this process (as on Linux) and
+    with it started as a fresh interpreter (elsewhere, or when the reader has threads)."""
+    monkeypatch.setattr(scan_process, "_fork_is_safe", lambda: request.param == "fork")
+    return str(request.param)
+
+
 def test_the_child_sends_what_a_scan_here_finds(tmp_path: Path) -> None:
     folder = _folder(tmp_path / "lib")
     here = list(scan_events([str(folder)], None, quick_first=True))
@@ -81,9 +90,7 @@ def test_the_child_fills_and_then_uses_the_scan_cache(tmp_path: Path) -> None:
     second_events = list(second.events())
     second.stop()
     # The second start is served from the cache the first one wrote: no pending pass.
-    assert not any(
-        a.pending for e in second_events if isinstance(e, Found) for a in e.articles
-    )
+    assert not any(a.pending for e in second_events if isinstance(e, Found) for a in e.articles)
     assert _complete(second_events) == _complete(first_events)
     # And the child filled the search index in the same database.
     store = Store(database)
@@ -185,7 +192,7 @@ def _group_gone(pgid: int, seconds: float = 10.0) -> bool:
 
 @pytest.mark.parametrize("how", ["stop", "child-killed"])
 def test_no_parse_worker_outlives_the_scan(
-    tmp_path: Path, how: str, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, how: str, monkeypatch: pytest.MonkeyPatch, how_started: str
 ) -> None:
     # Quitting mid-scan (stop) or the scan process dying alone (the OOM killer) must not
     # leave its parse workers behind: they once waited for work forever.
@@ -195,6 +202,13 @@ def test_no_parse_worker_outlives_the_scan(
     events = child.events()
     next(events)  # the first batch: the workers are running by now
     pgid = child._child.pid
+    # Started as the fixture says: a fork runs this very command line, a fresh one not.
+    command = Path(f"/proc/{pgid}/cmdline").read_bytes()
+    if how_started == "fork":
+        assert command == Path("/proc/self/cmdline").read_bytes()
+    else:
+        assert b"tui_reader.core.scan_process" in command
+    assert os.getpgid(pgid) == pgid  # in a session and group of its own, either way
     if how == "stop":
         child.stop()
     else:

@@ -7,12 +7,15 @@ interface's own start, on another core. On a library of 10,000 posts the scan th
 the UI thread used to take turns on one lock, and the whole list came in about 2.3 s on a
 later start; see bench/ and the README for the figures now.
 
-The child is a fresh interpreter (``python -m tui_reader.core.scan_process``), not a
-fork: it inherits no threads, locks or open connections. It reads ``(sources, database
-path)`` pickled from its stdin and writes the events of
-:func:`tui_reader.core.loader.scan_events` to its stdout, each pickled. Nothing else in
-the child writes there, and it never touches the terminal: stdin is the request pipe,
-stderr goes to the null device, and it runs in its own session. It opens its own
+On Linux the child is a fork of the reader, taken first thing, while the reader has no
+thread, lock or open connection to pass on: it needs no interpreter of its own to start
+(0.1 s), and the modules imported so far come with it. Elsewhere, or once the reader has
+threads, it is a fresh interpreter (``python -m tui_reader.core.scan_process``) that
+reads ``(sources, database path)`` pickled from its stdin. Either way it writes the
+events of :func:`tui_reader.core.loader.scan_events` to its stdout, each pickled. Nothing
+else in the child writes there, and it never touches the terminal: stdin is the request
+pipe or the null device, stderr goes to the null device, and it runs in its own session.
+It opens its own
 connection to the library (scan cache and search index); SQLite's locking and WAL make
 that safe beside the interface's connection.
 
@@ -29,10 +32,11 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import suppress
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
     from tui_reader.core.scan_events import ScanEvent
@@ -45,8 +49,17 @@ if TYPE_CHECKING:
 class ScanProcess:
     """A scan running in a child process; :meth:`events` yields what it finds."""
 
-    def __init__(self, sources: list[str], database: Path | None) -> None:
+    def __init__(
+        self, sources: list[str], database: Path | None, *, fork: bool | None = None
+    ) -> None:
+        """``fork``: None to fork when that is safe (Linux, no other thread), or say."""
         self._queue: queue.SimpleQueue[ScanEvent | None] | None = None
+        if fork is None:
+            fork = _fork_is_safe()
+        self._child: subprocess.Popen[bytes] | _ForkedChild
+        if fork:
+            self._child = _ForkedChild(list(sources), database)
+            return
         self._child = subprocess.Popen(
             [sys.executable, "-m", "tui_reader.core.scan_process"],
             stdin=subprocess.PIPE,
@@ -145,6 +158,67 @@ class ScanProcess:
             self._child.stdout.close()
 
 
+def _fork_is_safe() -> bool:
+    # Linux only (elsewhere system libraries may not survive a fork), and no thread: a
+    # lock held by another thread at the fork would stay held in the child for ever.
+    return sys.platform == "linux" and threading.active_count() == 1
+
+
+class _ForkedChild:
+    """The scan child as a fork of this process, with what ``stop`` and the tests use of
+    a ``Popen``: ``pid``, ``stdout``, ``poll``, ``kill`` and ``wait``."""
+
+    def __init__(self, sources: list[str], database: Path | None) -> None:
+        read, write = os.pipe()
+        for stream in (sys.stdout, sys.stderr):  # or the child would write it out again
+            with suppress(Exception):
+                stream.flush()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns into the reader's code
+            code = 1
+            try:
+                os.setsid()
+                null = os.open(os.devnull, os.O_RDWR)
+                os.dup2(null, 0)
+                os.dup2(write, 1)
+                os.dup2(null, 2)
+                for fd in (read, write, null):
+                    os.close(fd)
+                # fd 1, not sys.stdout: that may be anything here (pytest's capture).
+                code = _scan(sources, database, os.fdopen(1, "wb"))
+            finally:
+                os._exit(code)
+        os.close(write)
+        self.pid = pid
+        self.stdout: BinaryIO | None = os.fdopen(read, "rb")
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:  # reaped elsewhere: it is gone, how is not known
+                self.returncode = -1
+            else:
+                if pid:
+                    self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def kill(self) -> None:
+        if self.poll() is None:
+            with suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(f"scan process {self.pid}", timeout or 0)
+            time.sleep(0.005)
+        assert self.returncode is not None
+        return self.returncode
+
+
 def start_scan(sources: list[str], database: Path | None) -> ScanProcess | None:
     """A scan in a child process, or None when no child can be started (the caller then
     scans in a thread)."""
@@ -180,14 +254,19 @@ def _widen_pipe(fd: int) -> None:
 
 
 def _child_main() -> int:
+    """``python -m tui_reader.core.scan_process``: the request comes on stdin."""
+    sources, database = pickle.load(sys.stdin.buffer)
+    return _scan(sources, database, sys.stdout.buffer)
+
+
+def _scan(sources: list[str], database: Path | None, out: BinaryIO) -> int:
+    """The child's work: scan ``sources``, each event pickled to ``out`` (its stdout)."""
     from tui_reader.core.loader import scan_events
     from tui_reader.core.parse_pool import ParsePool
     from tui_reader.core.sanitize import clean_error
     from tui_reader.core.scan_events import Found, ScanDone, dump_event
     from tui_reader.core.store import Store, StoreError
 
-    sources, database = pickle.load(sys.stdin.buffer)
-    out = sys.stdout.buffer
     _widen_pipe(out.fileno())
     # Nothing but events may reach the pipe: a stray print would garble the stream.
     sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
