@@ -25,6 +25,7 @@ are loaded with an unpickler that accepts only the scan's own classes.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import queue
@@ -178,6 +179,7 @@ class _ForkedChild:
             code = 1
             try:
                 os.setsid()
+                gc.enable()  # the reader turns the collector off for its own start
                 null = os.open(os.devnull, os.O_RDWR)
                 os.dup2(null, 0)
                 os.dup2(write, 1)
