@@ -179,7 +179,9 @@ class _ForkedChild:
             code = 1
             try:
                 os.setsid()
-                gc.enable()  # the reader turns the collector off for its own start
+                # What the reader set for its own start, back to Python's defaults.
+                gc.enable()
+                sys.setswitchinterval(0.005)
                 null = os.open(os.devnull, os.O_RDWR)
                 os.dup2(null, 0)
                 os.dup2(write, 1)
