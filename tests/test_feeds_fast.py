@@ -356,8 +356,41 @@ def test_an_argument_that_cannot_go_to_a_process_falls_back_to_a_thread(tmp_path
         assert [a.words for a in store.feed_articles(f"{URL}?n=0")] == [7, 7]
 
 
+@pytest.fixture
+def to_workers(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the functions refresh_all handed to worker processes: a test of the
+    processes path fails if the work quietly went to a thread instead."""
+    from tui_reader.core import feeds as feeds_module
+
+    handed: list[str] = []
+    real = feeds_module._process_pool
+
+    def counting(workers: int):  # type: ignore[no-untyped-def]
+        pool = real(workers)
+        assert pool is not None
+        submit = pool.submit
+
+        def counted(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+            handed.append(fn.__name__)
+            return submit(fn, *args, **kwargs)
+
+        pool.submit = counted
+        return pool
+
+    monkeypatch.setattr(feeds_module, "_process_pool", counting)
+    return handed
+
+
+def _items(request: httpx.Request) -> httpx.Response:
+    n = request.url.path.strip("/")
+    item = f"<title>Post {n}</title><guid>p{n}</guid><description>word{n}x</description>"
+    return httpx.Response(200, stream=_Body(rss_with_items(item)), headers=XML)
+
+
 @pytest.mark.parametrize("feeds", [1, 6], ids=["thread", "processes"])
-async def test_a_failed_save_is_reported_and_keeps_the_cache(tmp_path: Path, feeds: int) -> None:
+async def test_a_failed_save_is_reported_and_keeps_the_cache(
+    tmp_path: Path, feeds: int, to_workers: list[str]
+) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         n = request.url.path.strip("/")
         item = f"<title>Post {n}</title><guid>p{n}</guid><description>word{n}x</description>"
@@ -384,6 +417,44 @@ async def test_a_failed_save_is_reported_and_keeps_the_cache(tmp_path: Path, fee
         for url in urls:
             assert [a.title for a in store.feed_articles(url)] == ["Old"]
             assert store.get_feed(url).last_error.startswith("could not save")  # type: ignore[union-attr]
+    assert len(to_workers) == (feeds if feeds >= 4 else 0)
+
+
+async def test_worker_saves_wait_their_turn_longer_than_the_readers_timeout(
+    tmp_path: Path, to_workers: list[str]
+) -> None:
+    # Workers take turns on SQLite's write lock; a big feed holds it for seconds. Here
+    # another program holds it for six seconds, more than the reader's own five: the
+    # workers' saves wait for it and succeed.
+    import sqlite3
+
+    path = tmp_path / "library.sqlite3"
+    feeds = [FeedConfig(f"https://example.org/{n}") for n in range(6)]
+    with Store(path) as store:
+        holder = sqlite3.connect(path, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        asyncio.get_running_loop().call_later(6.0, holder.execute, "COMMIT")
+        async with httpx.AsyncClient(transport=httpx.MockTransport(_items)) as client:
+            outcomes = await refresh_all(client, store, feeds, analyse=analyse)
+        holder.close()
+        assert [(o.status, o.new_count, o.message) for o in outcomes] == [("updated", 1, "")] * 6
+        assert store.search("word5x") != []
+    assert to_workers == ["_parse_and_save"] * 6
+
+
+async def test_a_library_moved_away_during_a_refresh_is_not_made_again(
+    tmp_path: Path, to_workers: list[str]
+) -> None:
+    path = tmp_path / "library.sqlite3"
+    feeds = [FeedConfig(f"https://example.org/{n}") for n in range(6)]
+    with Store(path) as store:
+        path.rename(tmp_path / "moved.sqlite3")  # the reader's connection goes with it
+        async with httpx.AsyncClient(transport=httpx.MockTransport(_items)) as client:
+            outcomes = await refresh_all(client, store, feeds, analyse=analyse)
+        assert {o.status for o in outcomes} == {"failed"}
+        assert all("could not save" in o.message for o in outcomes)
+    assert not path.exists()  # no new, empty library where the old one was
+    assert to_workers == ["_parse_and_save"] * 6
 
 
 def test_small_refreshes_and_single_cores_use_a_thread(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -400,7 +471,9 @@ class _Body(httpx.AsyncByteStream):
         yield self.data
 
 
-async def test_refresh_all_with_processes_saves_and_indexes(tmp_path: Path) -> None:
+async def test_refresh_all_with_processes_saves_and_indexes(
+    tmp_path: Path, to_workers: list[str]
+) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         n = request.url.path.strip("/")
         item = f"<title>Post {n}</title><guid>p{n}</guid><description>word{n}x</description>"
@@ -414,3 +487,4 @@ async def test_refresh_all_with_processes_saves_and_indexes(tmp_path: Path) -> N
         for n in range(6):
             key = f"feed:https://example.org/{n}::https://example.org/p{n}"  # guid as link
             assert store.search(f"word{n}x") == [key]
+    assert to_workers == ["_parse_and_save"] * 6  # saved by the workers, not a thread

@@ -122,3 +122,19 @@ def test_a_long_title_is_cut_with_an_ellipsis_and_keeps_its_style() -> None:
     text = "".join(s.text for s in segments)
     assert text[1 : 1 + title_width].endswith("…")
     assert all(s.style == Style(bold=True) for s in segments[1:2])
+
+
+def test_a_row_wider_than_the_list_is_cut_to_its_width() -> None:
+    # The list draws each row padded or cut to exactly its width (one Strip per row).
+    rows = make_list(20, None, "•", "")
+    rows.articles = [Article(key="k", title="T" * 50, tags=("a", "b"), words=900)]
+    rows.row_count = 1
+    rows._pass = (20, Style(), Style(reverse=True))
+    strip = rows.render_line(0)
+    assert strip.cell_length == 20
+    assert strip.text.startswith("•TTTT") and len(strip.text) == 20
+    narrow = make_list(60, None, "•", "")
+    narrow.articles = [Article(key="k", title="short")]
+    narrow.row_count = 1
+    narrow._pass = (60, Style(), Style(reverse=True))
+    assert narrow.render_line(0).cell_length == 60  # padded out to the width

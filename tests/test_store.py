@@ -8,6 +8,7 @@ sqlite3 error ever escapes.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -808,6 +809,7 @@ def _open_when_released(path: str, barrier, results) -> None:  # type: ignore[no
         results.put(f"{type(exc).__name__}: {exc}")
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forks the openers")
 def test_processes_creating_the_same_new_library_at_once_all_open_it(tmp_path: Path) -> None:
     # The reader and its scan process both open the library as a first start begins;
     # a refresh from cron may join them. Between reading the application id (0: not
@@ -835,3 +837,10 @@ def test_processes_creating_the_same_new_library_at_once_all_open_it(tmp_path: P
             store.set_read("k", True)
             assert store.state("k").read
     assert problems == []
+
+
+def test_the_entry_statements_name_every_column_an_entry_is_saved_with() -> None:
+    from tui_reader.core import store as store_module
+
+    values = Store._entry_values("u", "e", entry("e"), "now")
+    assert list(values) == list(store_module._ENTRY_VALUES)

@@ -589,7 +589,12 @@ async def refresh_feed(
         return _failed(store, feed, record, exc.message)
     except SaveFailed as exc:  # StoreError, or worse: report it as this feed's failure
         return _failed(store, feed, record, f"could not save: {exc.message}")
-    return FeedOutcome(url, saved.title, "updated", saved.new_count, saved.total, saved.message)
+    # New entries counted against what was cached before, not as the save counted them:
+    # when a worker's process breaks, the feed is saved again in a thread, and a worker
+    # may have saved it already. (Entries are never deleted, and one refresh saves a
+    # feed once.)
+    new_count = max(0, saved.total - (record.entry_count if record else 0))
+    return FeedOutcome(url, saved.title, "updated", new_count, saved.total, saved.message)
 
 
 class SaveFailed(Exception):
@@ -603,7 +608,6 @@ class SaveFailed(Exception):
 @dataclass(frozen=True, slots=True)
 class _Saved:
     title: str
-    new_count: int
     total: int
     message: str
 
@@ -622,32 +626,30 @@ def _parse_and_save(
         for article in parsed.articles:
             article.feed_title = title
     try:
-        new_count, saved = _save(
-            store or _worker_store(path), feed, parsed.title or title, parsed, download
-        )
+        saved = _save(store or _worker_store(path), feed, parsed.title or title, parsed, download)
     except Exception as exc:  # noqa: BLE001 - StoreError, or worse: this feed's failure
         raise SaveFailed(clean_error(exc)) from None
     total = saved.entry_count if saved else len(parsed.articles)
     message = "; ".join(parsed.warnings[:2])
-    return _Saved(title or clean_line(feed.url), new_count, total, message)
+    return _Saved(title or clean_line(feed.url), total, message)
 
 
 def _save(
     store: Store, feed: FeedConfig, title: str, parsed: ParsedFeed, download: _Download
-) -> tuple[int, Any]:
-    """Save a fetched feed and put its entries in the search index: (new entries, record)."""
-    new_count = store.save_feed(
+) -> Any:
+    """Save a fetched feed with its entries' search rows, in one transaction; its record."""
+    from tui_reader.core.text import plain_text
+
+    store.save_feed(
         feed.url,
         title=title,
         articles=parsed.articles,
         etag=download.etag,
         last_modified=download.last_modified,
         tags=feed.tags,
+        search_texts=[plain_text(a.body or "") for a in parsed.articles],
     )
-    from tui_reader.core.text import plain_text
-
-    store.index_articles((a, plain_text(a.body or "")) for a in parsed.articles)
-    return new_count, store.get_feed(feed.url)
+    return store.get_feed(feed.url)
 
 
 async def _download(
@@ -789,7 +791,8 @@ class FeedParsers:
         )
 
     def close(self) -> None:
-        """Stop the processes; parses still running finish in the background."""
+        """Stop the processes. A feed a worker is parsing and saving still finishes (its
+        save is one transaction, whole or not at all); the others are not started."""
         pool, self.pool = self.pool, None
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
@@ -801,10 +804,17 @@ _IN_THREAD = FeedParsers()
 _WORKER_STORES: dict[str, Store] = {}
 
 
+WORKER_SAVE_WAIT = 120.0  # seconds a worker's save may wait for the others' (busy timeout)
+
+
 def _worker_store(path: str) -> Store:
     """A worker's connection to the library, opened at its first save, closed as it ends.
 
-    The reader opened and checked the file before the refresh began, so no check here.
+    The reader opened and checked the file before the refresh began: it is not checked
+    again, and never created (a library moved away meanwhile makes the save fail, not a
+    new empty one). The workers' saves take turns on SQLite's write lock, so each may
+    wait long: a feed of 10,000 entries takes seconds to save, and five seconds (the
+    reader's own busy timeout) made some of several such saves fail as "locked".
     """
     store = _WORKER_STORES.get(path)
     if store is None:
@@ -812,7 +822,9 @@ def _worker_store(path: str) -> Store:
 
         from tui_reader.core.store import Store
 
-        store = _WORKER_STORES[path] = Store(Path(path), check=False)
+        store = _WORKER_STORES[path] = Store(
+            Path(path), check=False, create=False, timeout=WORKER_SAVE_WAIT
+        )
         Finalize(None, store.close, exitpriority=10)  # run as a worker process exits
     return store
 

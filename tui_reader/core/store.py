@@ -1,9 +1,10 @@
 """The library database: cached feed entries, reading state, search index, scan cache.
 
-One SQLite file (stdlib :mod:`sqlite3`), opened in WAL mode so a second tui-reader (or a
-refresh in a worker thread) can read while another writes. Every write is one short
-``BEGIN IMMEDIATE`` transaction: a crash or ``kill -9`` loses at most the write in flight,
-never anything already committed (THREATS.md row 18).
+One SQLite file (stdlib :mod:`sqlite3`), opened in WAL mode so a second tui-reader (or the
+scan process, or a refresh's worker processes, each with its own connection) can read
+while another writes. Every write is one short ``BEGIN IMMEDIATE`` transaction: a crash
+or ``kill -9`` loses at most the write in flight, never anything already committed
+(THREATS.md row 18).
 
 Design rules, each answering a way state gets lost elsewhere:
 
@@ -368,6 +369,44 @@ def _statements(script: str) -> Iterator[str]:
         yield buffer.strip()
 
 
+IndexRow = tuple[str | bytes, str, str, str, str]  # key, title, tags, author, body
+
+
+def _index_rows(items: Iterable[tuple[Article, str]]) -> list[IndexRow]:
+    """Search rows of (article, plain body text) pairs; the last row of a key wins, as
+    if written one after another."""
+    rows = [
+        (_k(a.key), _t(a.title), _t(" ".join(a.tags)), _t(a.author), _t(text)) for a, text in items
+    ]
+    return list({row[0]: row for row in rows}.values())
+
+
+def _write_index(conn: sqlite3.Connection, rows: list[IndexRow]) -> None:
+    """Add or replace these search rows, inside the caller's write transaction.
+
+    A few statements per batch rather than four per article: on a first scan of 10,000
+    posts the per-statement cost was most of the indexing."""
+    keys = [row[0] for row in rows]
+    conn.executemany(
+        "INSERT INTO fts_rows (key) VALUES (?) ON CONFLICT (key) DO NOTHING",
+        [(key,) for key in keys],
+    )
+    ids: dict[str | bytes, int] = {}
+    for start in range(0, len(keys), _IN_CHUNK):
+        chunk = keys[start : start + _IN_CHUNK]
+        ids.update(
+            conn.execute(
+                f"SELECT key, id FROM fts_rows WHERE key IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ).fetchall()
+        )
+    conn.executemany("DELETE FROM fts WHERE rowid = ?", [(ids[key],) for key in keys])
+    conn.executemany(
+        "INSERT INTO fts (rowid, key, title, tags, author, body) VALUES (?, ?, ?, ?, ?, ?)",
+        [(ids[row[0]], *row) for row in rows],
+    )
+
+
 def fts_query(text: str) -> str | None:
     """Turn free text into a safe FTS5 query, or None if nothing is searchable.
 
@@ -462,8 +501,10 @@ class Store:
     never deleted, replaced or "repaired".
     """
 
-    def __init__(self, path: Path, *, timeout: float = 5.0, check: bool = True) -> None:
-        """Open (creating if needed) and migrate the library.
+    def __init__(
+        self, path: Path, *, timeout: float = 5.0, check: bool = True, create: bool = True
+    ) -> None:
+        """Open (creating if needed, unless ``create`` is false) and migrate the library.
 
         ``timeout`` is how long a write waits for another instance's transaction (the
         SQLite busy timeout). ``check`` runs ``PRAGMA quick_check`` on an existing file.
@@ -473,19 +514,26 @@ class Store:
         self._timeout = timeout
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
-        try:
-            ensure_dir(self.path.parent)
-        except OSError as exc:
-            raise StoreError(
-                f"{self._name}: cannot create its folder: {clean_error(exc)}", self.path
-            ) from exc
-        self._create_private()
+        if create:
+            try:
+                ensure_dir(self.path.parent)
+            except OSError as exc:
+                raise StoreError(
+                    f"{self._name}: cannot create its folder: {clean_error(exc)}", self.path
+                ) from exc
+            self._create_private()
         try:
             # isolation_level=None: we issue BEGIN/COMMIT ourselves, so no write ever
             # sits in an implicit transaction. check_same_thread=False: workers share
-            # the connection, serialised by self._lock.
+            # the connection, serialised by self._lock. Without ``create``, a URI in
+            # read-write mode: a library gone since is an error, not a new empty file.
+            target = self.path if create else f"{self.path.absolute().as_uri()}?mode=rw"
             conn = sqlite3.connect(
-                self.path, timeout=timeout, isolation_level=None, check_same_thread=False
+                target,
+                timeout=timeout,
+                isolation_level=None,
+                check_same_thread=False,
+                uri=not create,
             )
         except sqlite3.Error as exc:
             raise self._error("opening the library", exc) from exc
@@ -522,9 +570,13 @@ class Store:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             has_schema = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
-        finally:
+        except BaseException:
             if own:
-                conn.execute("COMMIT")
+                with suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+            raise
+        if own:
+            conn.execute("COMMIT")
         return app_id, version, has_schema
 
     def _check_identity(self, app_id: int, version: int, has_schema: bool) -> None:
@@ -714,8 +766,12 @@ class Store:
         etag: str | None,
         last_modified: str | None,
         tags: Iterable[str] | None = None,
+        search_texts: Iterable[str] | None = None,
     ) -> int:
         """Store a successful fetch of ``url`` and return how many entries were new.
+
+        With ``search_texts`` (the plain text of each article, in order) the entries'
+        search rows are written in the same transaction: never entries without them.
 
         Entries are upserted by (feed, entry id), the part of ``Article.key`` after
         ``feed:<url>::``; ``first_seen`` is kept. Entries missing from this fetch stay,
@@ -737,6 +793,9 @@ class Store:
         now = _now()
         feed_url = _k(url)
         new = 0
+        index = (
+            None if search_texts is None else _index_rows(zip(articles, search_texts, strict=True))
+        )
         with self._transaction(f"saving the feed {url}", write=True) as conn:
             conn.execute(
                 """
@@ -775,6 +834,8 @@ class Store:
             if len(fresh) < len(rows):
                 conn.executemany(_UPDATE_ENTRY, [r for r in rows if r["entry_id"] in known])
             new = len(fresh)
+            if index:
+                _write_index(conn, index)
         return new
 
     @staticmethod
@@ -924,36 +985,11 @@ class Store:
         """Add or replace the search rows of these articles (article, plain body text)."""
         # Build every row before taking the write lock: ``items`` may be a generator
         # doing slow work, and other instances must not wait on it.
-        rows = [
-            (_k(a.key), _t(a.title), _t(" ".join(a.tags)), _t(a.author), _t(text))
-            for a, text in items
-        ]
+        rows = _index_rows(items)
         if not rows:
             return
-        # The last row of a key wins, as if written one after another.
-        rows = list({row[0]: row for row in rows}.values())
-        keys = [row[0] for row in rows]
         with self._transaction("updating the search index", write=True) as conn:
-            # A few statements per batch rather than four per article: on a first scan
-            # of 10,000 posts the per-statement cost was most of the indexing.
-            conn.executemany(
-                "INSERT INTO fts_rows (key) VALUES (?) ON CONFLICT (key) DO NOTHING",
-                [(key,) for key in keys],
-            )
-            ids: dict[str | bytes, int] = {}
-            for start in range(0, len(keys), _IN_CHUNK):
-                chunk = keys[start : start + _IN_CHUNK]
-                ids.update(
-                    conn.execute(
-                        f"SELECT key, id FROM fts_rows WHERE key IN ({','.join('?' * len(chunk))})",
-                        chunk,
-                    ).fetchall()
-                )
-            conn.executemany("DELETE FROM fts WHERE rowid = ?", [(ids[key],) for key in keys])
-            conn.executemany(
-                "INSERT INTO fts (rowid, key, title, tags, author, body) VALUES (?, ?, ?, ?, ?, ?)",
-                [(ids[row[0]], *row) for row in rows],
-            )
+            _write_index(conn, rows)
 
     def search(self, query: str, limit: int = 200) -> list[str]:
         """Keys of articles matching every word of ``query``, best first (bm25).

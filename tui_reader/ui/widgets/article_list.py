@@ -27,7 +27,7 @@ def format_date(article: Article) -> str:
 
 
 class ArticleList(RowList):
-    """Rows of articles. Every cell is Rich ``Text`` built with ``append``: no markup."""
+    """Rows of articles, each drawn as plain-text segments: no markup is ever parsed."""
 
     BINDINGS = LIST_BINDINGS
 
