@@ -21,7 +21,14 @@ from hypothesis import strategies as st
 from tui_reader.core import feedxml
 from tui_reader.core.article import Heading
 from tui_reader.core.feedhtml import _TextExtractor, html_to_text, simple_markdown
-from tui_reader.core.feeds import FeedConfig, FeedParsers, _Download, parse_feed, refresh_all
+from tui_reader.core.feeds import (
+    FeedConfig,
+    FeedOutcome,
+    FeedParsers,
+    _Download,
+    parse_feed,
+    refresh_all,
+)
 from tui_reader.core.htmlmd import convert
 from tui_reader.core.store import Store
 from tui_reader.core.text import analyse
@@ -387,15 +394,17 @@ def _items(request: httpx.Request) -> httpx.Response:
     return httpx.Response(200, stream=_Body(rss_with_items(item)), headers=XML)
 
 
+async def _refresh(store: Store, count: int = 6) -> list[FeedOutcome]:
+    """Refresh feeds https://example.org/0 .. count-1, one item each (word<n>x)."""
+    feeds = [FeedConfig(f"https://example.org/{n}") for n in range(count)]
+    async with httpx.AsyncClient(transport=httpx.MockTransport(_items)) as client:
+        return await refresh_all(client, store, feeds, analyse=analyse)
+
+
 @pytest.mark.parametrize("feeds", [1, 6], ids=["thread", "processes"])
 async def test_a_failed_save_is_reported_and_keeps_the_cache(
     tmp_path: Path, feeds: int, to_workers: list[str]
 ) -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        n = request.url.path.strip("/")
-        item = f"<title>Post {n}</title><guid>p{n}</guid><description>word{n}x</description>"
-        return httpx.Response(200, stream=_Body(rss_with_items(item)), headers=XML)
-
     urls = [f"https://example.org/{n}" for n in range(feeds)]
     with Store(tmp_path / "library.sqlite3") as store:
         for url in urls:
@@ -408,8 +417,7 @@ async def test_a_failed_save_is_reported_and_keeps_the_cache(
             "CREATE TRIGGER refuse BEFORE INSERT ON entries"
             " BEGIN SELECT RAISE(ABORT, 'disk says no'); END"
         )
-        async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
-            outcomes = await refresh_all(client, store, [FeedConfig(u) for u in urls])
+        outcomes = await _refresh(store, feeds)
         for outcome in outcomes:
             assert outcome.status == "failed"
             assert outcome.message.startswith("could not save:")
@@ -429,13 +437,11 @@ async def test_worker_saves_wait_their_turn_longer_than_the_readers_timeout(
     import sqlite3
 
     path = tmp_path / "library.sqlite3"
-    feeds = [FeedConfig(f"https://example.org/{n}") for n in range(6)]
     with Store(path) as store:
         holder = sqlite3.connect(path, isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")
         asyncio.get_running_loop().call_later(6.0, holder.execute, "COMMIT")
-        async with httpx.AsyncClient(transport=httpx.MockTransport(_items)) as client:
-            outcomes = await refresh_all(client, store, feeds, analyse=analyse)
+        outcomes = await _refresh(store)
         holder.close()
         assert [(o.status, o.new_count, o.message) for o in outcomes] == [("updated", 1, "")] * 6
         assert store.search("word5x") != []
@@ -446,11 +452,9 @@ async def test_a_library_moved_away_during_a_refresh_is_not_made_again(
     tmp_path: Path, to_workers: list[str]
 ) -> None:
     path = tmp_path / "library.sqlite3"
-    feeds = [FeedConfig(f"https://example.org/{n}") for n in range(6)]
     with Store(path) as store:
         path.rename(tmp_path / "moved.sqlite3")  # the reader's connection goes with it
-        async with httpx.AsyncClient(transport=httpx.MockTransport(_items)) as client:
-            outcomes = await refresh_all(client, store, feeds, analyse=analyse)
+        outcomes = await _refresh(store)
         assert {o.status for o in outcomes} == {"failed"}
         assert all("could not save" in o.message for o in outcomes)
     assert not path.exists()  # no new, empty library where the old one was
@@ -474,15 +478,8 @@ class _Body(httpx.AsyncByteStream):
 async def test_refresh_all_with_processes_saves_and_indexes(
     tmp_path: Path, to_workers: list[str]
 ) -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        n = request.url.path.strip("/")
-        item = f"<title>Post {n}</title><guid>p{n}</guid><description>word{n}x</description>"
-        return httpx.Response(200, stream=_Body(rss_with_items(item)), headers=XML)
-
-    feeds = [FeedConfig(f"https://example.org/{n}") for n in range(6)]
     with Store(tmp_path / "library.sqlite3") as store:
-        async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
-            outcomes = await refresh_all(client, store, feeds, analyse=analyse)
+        outcomes = await _refresh(store)
         assert [(o.status, o.message) for o in outcomes] == [("updated", "")] * 6
         for n in range(6):
             key = f"feed:https://example.org/{n}::https://example.org/p{n}"  # guid as link
