@@ -485,3 +485,39 @@ async def test_refresh_all_with_processes_saves_and_indexes(
             key = f"feed:https://example.org/{n}::https://example.org/p{n}"  # guid as link
             assert store.search(f"word{n}x") == [key]
     assert to_workers == ["_parse_and_save"] * 6  # saved by the workers, not a thread
+
+
+async def test_a_refresh_writes_errors_and_not_modified_off_the_event_loop(tmp_path: Path) -> None:
+    # A worker saving a big feed holds the library's write lock for seconds; the
+    # reader's own writes during a refresh (an error, a 304) must not make the event
+    # loop, which is the interface's, wait for it.
+    import threading
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/gone":
+            return httpx.Response(404)
+        return httpx.Response(304)
+
+    with Store(tmp_path / "library.sqlite3") as store:
+        cached = parse_feed(RSS, url="https://example.org/same")
+        store.save_feed(
+            "https://example.org/same",
+            title="S",
+            articles=cached.articles,
+            etag=None,
+            last_modified=None,
+        )
+        writers: list[str] = []
+        for name in ("record_feed_error", "mark_not_modified"):
+            real = getattr(store, name)
+
+            def spy(*args, _real=real, _name=name):  # type: ignore[no-untyped-def]
+                writers.append(f"{_name} {threading.current_thread() is threading.main_thread()}")
+                return _real(*args)
+
+            setattr(store, name, spy)
+        feeds = [FeedConfig("https://example.org/gone"), FeedConfig("https://example.org/same")]
+        async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
+            outcomes = await refresh_all(client, store, feeds)
+        assert [o.status for o in outcomes] == ["failed", "not_modified"]
+    assert sorted(writers) == ["mark_not_modified False", "record_feed_error False"]

@@ -561,16 +561,17 @@ async def refresh_feed(
     try:
         download = await _download(client, feed, record, limits)
     except FetchError as exc:
-        return _failed(store, feed, record, exc.message, exc.retry_after)
+        return await _failed(store, feed, record, exc.message, exc.retry_after)
     except FeedError as exc:
-        return _failed(store, feed, record, exc.message)
+        return await _failed(store, feed, record, exc.message)
     if download is None:  # 304 Not Modified
         if record is None or (record.entry_count == 0 and record.last_updated is None):
-            return _failed(store, feed, record, "server said not modified, but nothing is cached")
+            nothing = "server said not modified, but nothing is cached"
+            return await _failed(store, feed, record, nothing)
         try:
-            store.mark_not_modified(url)
+            await asyncio.to_thread(store.mark_not_modified, url)
         except Exception as exc:
-            return _failed(store, feed, record, f"could not save: {clean_error(exc)}")
+            return await _failed(store, feed, record, f"could not save: {clean_error(exc)}")
         title = clean_line(feed.title or record.title or url)
         return FeedOutcome(url, title, "not_modified", 0, record.entry_count)
     try:
@@ -586,9 +587,9 @@ async def refresh_feed(
             final_url=download.final_url,
         )
     except FeedError as exc:
-        return _failed(store, feed, record, exc.message)
+        return await _failed(store, feed, record, exc.message)
     except SaveFailed as exc:  # StoreError, or worse: report it as this feed's failure
-        return _failed(store, feed, record, f"could not save: {exc.message}")
+        return await _failed(store, feed, record, f"could not save: {exc.message}")
     # New entries counted against what was cached before, not as the save counted them:
     # when a worker's process breaks, the feed is saved again in a thread, and a worker
     # may have saved it already. (Entries are never deleted, and one refresh saves a
@@ -679,7 +680,7 @@ async def _download(
     )
 
 
-def _failed(
+async def _failed(
     store: Store,
     feed: FeedConfig,
     record: Any,
@@ -688,7 +689,9 @@ def _failed(
 ) -> FeedOutcome:
     message = clean_error(message)
     try:
-        store.record_feed_error(feed.url, message)
+        # In a thread, as every write of a refresh: a worker saving a big feed holds the
+        # library's write lock for seconds, and the event loop must not wait for it.
+        await asyncio.to_thread(store.record_feed_error, feed.url, message)
     except Exception as exc:  # the refresh result still reaches the user
         message = f"{message} (and the error could not be saved: {clean_error(exc)})"
     title = clean_line(feed.title or (record.title if record else "") or feed.url)
