@@ -288,7 +288,11 @@ def run_library(
     first_runs: int,
     later_runs: int,
     repeats: int,
+    first_bound: Callable[[], object] | None = None,
 ) -> None:
+    """The library rows. ``first_bound`` (the first start's bound, run in this process)
+    is timed before each first start, alternating with it as the empty app alternates
+    with the later starts: both then see the same load of this shared machine."""
     size = sum(1 for _ in posts.rglob("*.md"))
     dates = {i: f"2024-01-{i % 28 + 1:02d}" for i in range(size)}
     # Newest first, same-day posts by title: the last row is the oldest day's last title.
@@ -298,6 +302,10 @@ def run_library(
     command = f"{tui} {posts}"
     empty = f"{python} {Path(__file__).resolve().parent / 'empty_app.py'}"
     for run in range(first_runs):
+        if first_bound is not None:
+            start = time.perf_counter()
+            first_bound()
+            samples.add("bound: read + CSafeLoader", time.perf_counter() - start)
         data = root / f"data-first-{run}"
         shutil.rmtree(data, ignore_errors=True)
         with Terminal(root, environment(root, data)) as term:
