@@ -8,6 +8,7 @@ These start real child interpreters (``python -m tui_reader.core.scan_process``)
 from __future__ import annotations
 
 import os
+import subprocess
 import time
 from pathlib import Path
 
@@ -244,3 +245,25 @@ def test_a_pool_that_cannot_start_or_breaks_parses_in_the_scan_process(
     files = [str(p) for p in sorted((folder / "posts").glob("*.md"))]
     pending = Pending(parse_files, (files, str(folder), str(folder), False), broken)
     assert [a.title for a, _plain in pending.result()] == [f"Post {i}" for i in range(30)]
+
+
+def test_a_fork_that_fails_starts_a_fresh_interpreter_and_leaks_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how_started: str
+) -> None:
+    if how_started != "fork":
+        pytest.skip("about the fork")
+    folder = _folder(tmp_path / "lib")
+
+    def no_fork() -> int:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    open_before = len(os.listdir("/proc/self/fd"))
+    child = ScanProcess([str(folder)], None)
+    try:
+        events = list(child.events())
+        assert isinstance(child._child, subprocess.Popen)  # started afresh instead
+    finally:
+        child.stop()
+    assert len(_complete(events)) == 30  # the scan still came, from a spawned child
+    assert len(os.listdir("/proc/self/fd")) == open_before  # the pipe made for the fork closed

@@ -844,3 +844,22 @@ def test_the_entry_statements_name_every_column_an_entry_is_saved_with() -> None
 
     values = Store._entry_values("u", "e", entry("e"), "now")
     assert list(values) == list(store_module._ENTRY_VALUES)
+
+
+def test_a_feed_whose_search_rows_fail_is_not_saved_at_all(store: Store) -> None:
+    # Entries and their search rows go in one transaction: never entries that search
+    # cannot find.
+    store._conn.execute(  # type: ignore[union-attr]
+        "CREATE TRIGGER refuse BEFORE INSERT ON fts_rows BEGIN SELECT RAISE(ABORT, 'no'); END"
+    )
+    with pytest.raises(StoreError):
+        store.save_feed(
+            FEED,
+            title="F",
+            articles=[entry("1")],
+            etag=None,
+            last_modified=None,
+            search_texts=["Body of 1"],
+        )
+    assert store.feed_articles(FEED) == []
+    assert store.get_feed(FEED) is None

@@ -22,6 +22,7 @@ error in the store and never touches cached entries (row 10).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import io
 import json
@@ -592,8 +593,9 @@ async def refresh_feed(
         return await _failed(store, feed, record, f"could not save: {exc.message}")
     # New entries counted against what was cached before, not as the save counted them:
     # when a worker's process breaks, the feed is saved again in a thread, and a worker
-    # may have saved it already. (Entries are never deleted, and one refresh saves a
-    # feed once.)
+    # may have saved it already. (Entries are never deleted, and a refresh asks for
+    # each feed once; another instance refreshing the same feed at the same moment
+    # could make this count off, never the entries.)
     new_count = max(0, saved.total - (record.entry_count if record else 0))
     return FeedOutcome(url, saved.title, "updated", new_count, saved.total, saved.message)
 
@@ -794,11 +796,18 @@ class FeedParsers:
         )
 
     def close(self) -> None:
-        """Stop the processes. A feed a worker is parsing and saving still finishes (its
-        save is one transaction, whole or not at all); the others are not started."""
+        """Stop the processes, at once. A feed a worker was still saving is not saved
+        (its save is one transaction: whole or not at all), and a feed not started is
+        not started. A refresh ends with this too, when every feed is done; a refresh
+        cancelled (the reader quits) must not wait for saves that may wait minutes for
+        the write lock, and neither may the interpreter's exit."""
         pool, self.pool = self.pool, None
         if pool is not None:
+            processes = list((getattr(pool, "_processes", None) or {}).values())
             pool.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                with contextlib.suppress(OSError, ValueError):
+                    process.terminate()
 
 
 _IN_THREAD = FeedParsers()

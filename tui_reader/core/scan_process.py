@@ -59,8 +59,11 @@ class ScanProcess:
             fork = _fork_is_safe()
         self._child: subprocess.Popen[bytes] | _ForkedChild
         if fork:
-            self._child = _ForkedChild(list(sources), database)
-            return
+            try:
+                self._child = _ForkedChild(list(sources), database)
+                return
+            except OSError:
+                pass  # no fork now (out of processes, memory): a fresh interpreter may do
         self._child = subprocess.Popen(
             [sys.executable, "-m", "tui_reader.core.scan_process"],
             stdin=subprocess.PIPE,
@@ -159,6 +162,9 @@ class ScanProcess:
             self._child.stdout.close()
 
 
+_MAX_FD = 65536  # descriptors closed in a forked child: far above what the reader opens
+
+
 def _fork_is_safe() -> bool:
     # Linux only (elsewhere system libraries may not survive a fork), and no thread: a
     # lock held by another thread at the fork would stay held in the child for ever.
@@ -174,39 +180,52 @@ class _ForkedChild:
         for stream in (sys.stdout, sys.stderr):  # or the child would write it out again
             with suppress(Exception):
                 stream.flush()
-        pid = os.fork()
+        # Ctrl+C held back over the fork: landing in the child before it has its own
+        # session, it would send the child back into the reader's code.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            pid = os.fork()
+        except OSError:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            os.close(read)
+            os.close(write)
+            raise
         if pid == 0:  # the child: never returns into the reader's code
             code = 1
             try:
                 os.setsid()
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
                 # What the reader set for its own start, back to Python's defaults.
+                gc.set_threshold(700, 10, 10)
                 gc.enable()
                 sys.setswitchinterval(0.005)
                 null = os.open(os.devnull, os.O_RDWR)
                 os.dup2(null, 0)
                 os.dup2(write, 1)
                 os.dup2(null, 2)
-                for fd in (read, write, null):
-                    os.close(fd)
+                os.closerange(3, _MAX_FD)  # nothing else of the reader's stays open here
                 # fd 1, not sys.stdout: that may be anything here (pytest's capture).
                 code = _scan(sources, database, os.fdopen(1, "wb"))
             finally:
                 os._exit(code)
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         os.close(write)
         self.pid = pid
         self.stdout: BinaryIO | None = os.fdopen(read, "rb")
         self.returncode: int | None = None
+        self._reaping = threading.Lock()  # the reading thread and stop() both poll
 
     def poll(self) -> int | None:
-        if self.returncode is None:
-            try:
-                pid, status = os.waitpid(self.pid, os.WNOHANG)
-            except ChildProcessError:  # reaped elsewhere: it is gone, how is not known
-                self.returncode = -1
-            else:
-                if pid:
-                    self.returncode = os.waitstatus_to_exitcode(status)
-        return self.returncode
+        with self._reaping:
+            if self.returncode is None:
+                try:
+                    pid, status = os.waitpid(self.pid, os.WNOHANG)
+                except ChildProcessError:  # reaped elsewhere: gone, how is not known
+                    self.returncode = -1
+                else:
+                    if pid:
+                        self.returncode = os.waitstatus_to_exitcode(status)
+            return self.returncode
 
     def kill(self) -> None:
         if self.poll() is None:
