@@ -616,10 +616,10 @@ class _Saved:
 
 
 def _parse_and_save(
-    store: Store | None, path: str, feed: FeedConfig, download: _Download, kwargs: dict[str, Any]
+    library: Store | str, feed: FeedConfig, download: _Download, kwargs: dict[str, Any]
 ) -> _Saved:
-    """Parse a downloaded feed and save it, in a thread with ``store`` or in a worker
-    process with its own connection to the library at ``path`` (``store`` None).
+    """Parse a downloaded feed and save it: in a thread to the reader's ``Store``, or in a
+    worker process through its own connection to the library file at that path.
 
     Raises :class:`FeedError` or :class:`SaveFailed`, both one clean line.
     """
@@ -629,7 +629,8 @@ def _parse_and_save(
         for article in parsed.articles:
             article.feed_title = title
     try:
-        saved = _save(store or _worker_store(path), feed, parsed.title or title, parsed, download)
+        store = _worker_store(library) if isinstance(library, str) else library
+        saved = _save(store, feed, parsed.title or title, parsed, download)
     except Exception as exc:  # noqa: BLE001 - StoreError, or worse: this feed's failure
         raise SaveFailed(clean_error(exc)) from None
     total = saved.entry_count if saved else len(parsed.articles)
@@ -784,16 +785,14 @@ class FeedParsers:
         if self.pool is not None:
             path = os.fspath(store.path)
             try:
-                future = self.pool.submit(_parse_and_save, None, path, feed, download, kwargs)
+                future = self.pool.submit(_parse_and_save, path, feed, download, kwargs)
                 result: _Saved = await asyncio.wrap_future(future)
                 return result
             except (FeedError, SaveFailed):
                 raise
             except Exception:  # noqa: BLE001 - a broken pool or an argument that won't pickle
                 self.close()
-        return await asyncio.to_thread(
-            _parse_and_save, store, os.fspath(store.path), feed, download, kwargs
-        )
+        return await asyncio.to_thread(_parse_and_save, store, feed, download, kwargs)
 
     def close(self) -> None:
         """Stop the processes, at once. A feed a worker was still saving is not saved

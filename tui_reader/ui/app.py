@@ -327,15 +327,9 @@ class ReaderApp(FeedsMixin, App[None]):
         # last articles added never wait for some other key to show.
         waited = time.monotonic() - self._last_fill
         if waited > FILL_EVERY or len(self.library) < 500:
-            self._last_fill = time.monotonic()
             self.apply_filter()
         elif self._fill_timer is None:
-            self._fill_timer = self.set_timer(FILL_EVERY - waited, self._owed_fill)
-
-    def _owed_fill(self) -> None:
-        self._fill_timer = None
-        self._last_fill = time.monotonic()
-        self.apply_filter()
+            self._fill_timer = self.set_timer(FILL_EVERY - waited, self.apply_filter)
 
     def _scan_finished(self, feeds: list[FeedConfig] = (), problems: list[str] = ()) -> None:
         if problems:
@@ -403,6 +397,7 @@ class ReaderApp(FeedsMixin, App[None]):
 
     # -- list and filters -----------------------------------------------------------
     def apply_filter(self) -> None:
+        self._last_fill = time.monotonic()
         if self._fill_timer is not None:  # this brings the list up to date already
             self._fill_timer.stop()
             self._fill_timer = None
