@@ -225,8 +225,11 @@ def tag_keystrokes(term: Terminal, size: int, samples: Samples, repeats: int) ->
     for tags in corpus.library_tags(size):
         for tag in tags:
             counts[tag] = counts.get(tag, 0) + 1
+    # Twice as many turns as the text filter has queries: each turn gives one sample,
+    # and a median of 4 moved by 10 ms from run to run.
+    turns = 2 * max(1, repeats)
     turn = attempts = 0
-    while turn < max(1, repeats) and attempts < 2 * max(1, repeats):
+    while turn < turns and attempts < 2 * turns:
         attempts += 1
         term.wait_stable(quiet=0.1)
         term.send("t")

@@ -10,6 +10,7 @@ import operator
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from itertools import compress
 from typing import Literal
 
 from tui_reader.core.article import Article
@@ -62,6 +63,10 @@ class Library:
     # every keystroke was most of a filter's cost. Built by the first text filter or by
     # prepare_search, not by add: the start does not wait for it.
     _haystacks: dict[str, str] = field(default_factory=dict)
+    # The haystacks of each sort order in _ordered, in that order.
+    _ordered_texts: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+    # For each sort order in _ordered: tag -> where its articles stand, in order.
+    _tag_positions: dict[tuple[str, int], dict[str, list[int]]] = field(default_factory=dict)
     # Recent selects, newest last: ((sort, wpm), query, result), for the sort orders now
     # kept. The same query again (a backspace) is answered from here, and a query that
     # only narrows one's text filters its result: a full pass over 10,000 posts costs
@@ -73,6 +78,8 @@ class Library:
         """Add articles, or replace those with the same key (a second pass of the scan, a
         refreshed feed) where they stand."""
         self._ordered.clear()
+        self._ordered_texts.clear()
+        self._tag_positions.clear()
         self._recent.clear()
         batch = list(articles)
         keys = [article.key for article in batch]
@@ -192,31 +199,82 @@ class Library:
                 ):
                     candidates = rows
                     break
-        result = []
-        for article in candidates:
-            if query.tags and not query.tags <= article.tags_folded:
-                continue
-            if query.keys is not None and article.key not in query.keys:
-                continue
-            if query.max_minutes is not None and (
-                # Not yet measured: left out until its read time is known.
-                article.pending or self.minutes(article) > query.max_minutes
-            ):
-                continue
-            if query.unread_only and is_read is not None and is_read(article.key):
-                continue
-            if query.starred_only and (is_starred is None or not is_starred(article.key)):
-                continue
-            if words:
-                haystack = self._haystacks.get(article.key)
-                if haystack is None:
-                    haystack = self._haystacks[article.key] = _haystack(article)
-                if not all(word in haystack for word in words):
-                    continue
-            result.append(article)
+        # One pass per condition, each over what is left. Over every article, the tags
+        # and the texts are looked up in what is kept for the sort order.
+        result = candidates
+        if query.tags:
+            if result is ordered:
+                result = self._tagged(order, ordered, query.tags)
+            else:
+                tags = query.tags
+                result = [a for a in result if tags <= a.tags_folded]
+        if words:
+            texts = self._texts(order, ordered) if result is ordered else None
+            result = self._with_words(result, words, texts)
+        if query.keys is not None:
+            found = query.keys
+            result = [a for a in result if a.key in found]
+        if query.max_minutes is not None:
+            limit, minutes = query.max_minutes, self.minutes
+            # Not yet measured: left out until its read time is known.
+            result = [a for a in result if not a.pending and minutes(a) <= limit]
+        if query.unread_only and is_read is not None:
+            result = [a for a in result if not is_read(a.key)]
+        if query.starred_only:
+            starred = is_starred
+            result = [a for a in result if starred is not None and starred(a.key)]
         if keep:
             self._recent = [*self._recent[-(RECENT_SELECTS - 1) :], (order, query, result)]
         return list(result)
+
+    def _with_words(
+        self, articles: list[Article], words: list[str], texts: list[str] | None = None
+    ) -> list[Article]:
+        """Those of ``articles`` whose searchable text holds every word.
+
+        One comprehension per word over the texts, kept in step with the articles: the
+        first keystroke of a text filter on 10,000 posts took 30 ms as one loop asking
+        every condition of every article, and takes about 10 now."""
+        haystacks = texts if texts is not None else self._fold_all(articles)
+        for word in words:
+            found = [word in haystack for haystack in haystacks]
+            articles = list(compress(articles, found))
+            haystacks = list(compress(haystacks, found))
+        return articles
+
+    def _texts(self, order: tuple[str, int], ordered: list[Article]) -> list[str]:
+        """The searchable texts of a sort order's articles, in that order (kept until the
+        next :meth:`add`): a keystroke then looks at no article it need not keep."""
+        texts = self._ordered_texts.get(order)
+        if texts is None or len(texts) != len(ordered):
+            texts = self._ordered_texts[order] = self._fold_all(ordered)
+        return texts
+
+    def _tagged(
+        self, order: tuple[str, int], ordered: list[Article], tags: frozenset[str]
+    ) -> list[Article]:
+        """The articles of a sort order that have every one of ``tags``, in that order,
+        from an index of where each tag's articles stand in it (kept until the next
+        :meth:`add`): the articles without the tags are never looked at."""
+        index = self._tag_positions.get(order)
+        if index is None:
+            index = self._tag_positions[order] = {}
+            for number, article in enumerate(ordered):
+                for tag in article.tags_folded:
+                    index.setdefault(tag, []).append(number)
+        lists = sorted((index.get(tag, []) for tag in tags), key=len)
+        if len(lists) == 1:
+            return [ordered[number] for number in lists[0]]
+        common = set(lists[0]).intersection(*lists[1:])
+        return [ordered[number] for number in lists[0] if number in common]
+
+    def _fold_all(self, articles: list[Article]) -> list[str]:
+        get, fold = self._haystacks.get, self._fold
+        return [get(a.key) or fold(a) for a in articles]
+
+    def _fold(self, article: Article) -> str:
+        haystack = self._haystacks[article.key] = _haystack(article)
+        return haystack
 
     def ordered(self, sort: SortKey = "date") -> list[Article]:
         """All articles in one sort order; kept until the next :meth:`add`."""
