@@ -175,3 +175,46 @@ def test_an_article_with_every_field_set_comes_back_whole() -> None:
     assert copy.tags_folded == frozenset({"rust", "tools"})
     assert copy.headings[1] == Heading(2, "Next", "next")
     assert copy.date.utcoffset() == timedelta(hours=9)
+
+
+def test_a_batch_comes_back_with_equal_strings_shared_and_headings_readable(
+    tmp_path: Path,
+) -> None:
+    """Within one batch, equal tags, authors and sources come back as one object each
+    (the pickle holds them once); headings come back as plain (level, text, anchor)
+    tuples, and what reads them (``list --json``, the library database) still works."""
+    from tui_reader.core.article import Article, Heading
+    from tui_reader.core.scan_events import dump_event
+
+    articles = [
+        Article(
+            key=f"local:/blog::p{i}.md",
+            title=f"Post {i}",
+            author="".join(["Hana ", "Sato"]),  # equal strings, different objects
+            tags=("".join(["Ru", "st"]), f"t{i}"),
+            source="".join(["/bl", "og"]),
+            location=f"/blog/p{i}.md",
+            mtime=1700000000.0,
+            size=10,
+            headings=(Heading(1, f"Post {i}", f"post-{i}"),),
+        )
+        for i in range(3)
+    ]
+    plain = pickle.dumps(Found(articles, []), protocol=pickle.HIGHEST_PROTOCOL)
+    shared = dump_event(Found(articles, []))
+    assert len(shared) < len(plain)
+
+    first, second, third = loads_event(shared).articles
+    assert first.tags[0] is second.tags[0] is third.tags[0] == "Rust"
+    assert first.tags_folded & second.tags_folded == {"rust"}
+    assert first.author is second.author == "Hana Sato"
+    assert first.source is third.source == "/blog"
+    assert [a.headings for a in (first, second, third)] == [a.headings for a in articles]
+    assert type(first.headings[0]) is tuple
+
+    # Saved in the library's scan cache and read back, a loaded article is the same.
+    store = Store(tmp_path / "library.sqlite3")
+    store.save_scan([first])
+    saved = store.cached_scan([("/blog/p0.md", 1700000000.0, 10)])["/blog/p0.md"]
+    assert saved.headings == (Heading(1, "Post 0", "post-0"),)
+    assert saved.tags == ("Rust", "t0")

@@ -84,7 +84,7 @@ def article_json(article: Article, minutes: int) -> dict[str, object]:
         "draft": article.draft,
         "source": article.source,
         "location": article.location,
-        "headings": [{"level": h.level, "text": h.text} for h in article.headings],
+        "headings": [{"level": level, "text": text} for level, text, _ in article.headings],
     }
 
 

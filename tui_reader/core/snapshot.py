@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from tui_reader.core.article import Article
 from tui_reader.core.scan_events import Found, dump_event, loads_event
 
-FORMAT = 3  # bump when Article, Heading or Found change shape: old snapshots are then ignored
+FORMAT = 4  # bump when Article, Heading or Found change shape: old snapshots are then ignored
+# 4: headings as plain tuples, and strings shared within a batch (scan_events.dump_event)
 BATCH = 1000
 
 Stat = tuple[str, float, int]  # path, mtime, size
