@@ -409,7 +409,7 @@ def main() -> None:
                     sys.executable,
                     tui,
                     samples,
-                    first_runs=1 if quick else 3,
+                    first_runs=1 if quick else 5,  # its bound moves by a third run to run
                     later_runs=2 if quick else 5,
                     repeats=2 if quick else 4,
                     first_bound=lambda: read_and_parse_front_matter(files),
