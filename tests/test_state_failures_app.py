@@ -178,3 +178,51 @@ async def test_unusable_library_is_reported_kept_and_the_reader_still_works(
         assert app.state.is_starred(key(folder, "beta"))  # in memory, as promised
         assert len(app.query_one(ArticleList).articles) == 3
     assert db.read_bytes() == garbage
+
+
+async def test_damage_found_after_the_first_screen_stops_saving_and_says_so(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader opens its library without the integrity check and runs it once the
+    list is on screen. Damage found then is reported like damage found at opening: the
+    reader stops writing to the file, keeps state in memory, and the file is kept."""
+    from tui_reader.core.article import Article
+
+    feed = "https://example.org/feed.xml"
+    db = database_file()
+    with Store(db) as store:
+        store.set_read(key(folder, "gamma"), True)
+        store.save_feed(
+            feed,
+            title="F",
+            articles=[
+                Article(key=f"feed:{feed}::{i}", title=f"Entry {i} " + "x" * 300, kind="feed")
+                for i in range(600)
+            ],
+            etag=None,
+            last_modified=None,
+        )
+    data = bytearray(db.read_bytes())
+    page = 4096
+    assert len(data) > 100 * page
+    data[60 * page : 90 * page] = b"\xa5" * (30 * page)  # feed entries' pages only
+    db.write_bytes(bytes(data))
+
+    started: list[ReaderApp] = []
+    monkeypatch.setattr(ReaderApp, "run", lambda self, *a, **k: started.append(self))
+    args = argparse.Namespace(sources=[str(folder)], wpm=None)
+    assert commands.run(None, args) == 0
+
+    (app,) = started
+    assert app.store is not None  # opened, not yet checked
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await loaded(app, pilot)
+        await wait_until(pilot, lambda: app.store is None)
+        said = "\n".join(toasts(app))
+        assert "database is damaged" in said and "it was kept, not replaced" in said
+        assert "Reading state will not be saved in this session." in said
+        assert app.state.is_read(key(folder, "gamma"))  # what was read before, still known
+        await press_on(app, pilot, "Beta", "s")
+        assert app.state.is_starred(key(folder, "beta"))  # in memory
+        assert len(app.query_one(ArticleList).articles) == 3
+    assert db.read_bytes()[60 * page : 90 * page] == b"\xa5" * (30 * page)

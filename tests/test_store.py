@@ -863,3 +863,33 @@ def test_a_feed_whose_search_rows_fail_is_not_saved_at_all(store: Store) -> None
         )
     assert store.feed_articles(FEED) == []
     assert store.get_feed(FEED) is None
+
+
+def test_the_check_run_later_finds_damage_and_waits_for_no_writer(db: Path) -> None:
+    """quick_check (what the reader runs after its first screen) uses a connection of
+    its own: it passes on a sound library while another connection is mid-write, and
+    finds the damage a checked opening would have found."""
+    with Store(db) as s:
+        s.save_feed(
+            FEED,
+            title="F",
+            articles=[entry(str(i), title="x" * 300) for i in range(600)],
+            etag=None,
+            last_modified=None,
+        )
+        writer = sqlite3.connect(db, isolation_level=None)
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("UPDATE feeds SET title = 'G'")
+        s.quick_check()  # no error, no wait for the writer
+        writer.execute("ROLLBACK")
+        writer.close()
+    data = bytearray(db.read_bytes())
+    page = 4096
+    data[60 * page : 90 * page] = b"\xa5" * (30 * page)
+    db.write_bytes(bytes(data))
+    unchecked = Store(db, check=False)  # opens: the damage is not where opening looks
+    with pytest.raises(StoreError, match="database is damaged") as caught:
+        unchecked.quick_check()
+    assert "Move it away" in str(caught.value)
+    unchecked.close()
+    assert db.read_bytes()[60 * page : 90 * page] == b"\xa5" * (30 * page)

@@ -589,6 +589,29 @@ class Store:
                 self.path,
             )
 
+    def quick_check(self) -> None:
+        """Run ``PRAGMA quick_check`` on a connection of its own, read-only, so the
+        library stays usable meanwhile (50-170 ms on a 10,000-post library); raise the
+        "damaged" StoreError if it finds a problem. The reader opens the library with
+        ``check=False`` and calls this a moment after its first screen."""
+        try:
+            conn = sqlite3.connect(
+                f"{self.path.absolute().as_uri()}?mode=ro", uri=True, timeout=self._timeout
+            )
+        except sqlite3.Error as exc:
+            raise self._error("checking the library", exc) from exc
+        try:
+            self._raise_if_damaged(conn)
+        except sqlite3.Error as exc:  # "malformed" and the like say damaged (_error)
+            raise self._error("checking the library", exc) from exc
+        finally:
+            conn.close()
+
+    def _raise_if_damaged(self, conn: sqlite3.Connection) -> None:
+        problems = conn.execute("PRAGMA quick_check").fetchall()
+        if problems != [("ok",)]:
+            raise self._damaged(str(problems[0][0]) if problems else "no answer")
+
     def _damaged(self, detail: str) -> StoreError:
         return StoreError(
             f"{self._name}: database is damaged ({clean_line(detail, 200)}); it was kept, "
@@ -603,9 +626,7 @@ class Store:
             app_id, version, has_schema = self._identity(conn)
             self._check_identity(app_id, version, has_schema)
             if has_schema and check:
-                problems = conn.execute("PRAGMA quick_check").fetchall()
-                if problems != [("ok",)]:
-                    raise self._damaged(str(problems[0][0]) if problems else "no answer")
+                self._raise_if_damaged(conn)
             # Persistent once set; a no-op afterwards. Where WAL is impossible (some
             # network filesystems) SQLite keeps its rollback journal, which is still safe.
             self._use_wal(conn)

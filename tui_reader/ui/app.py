@@ -52,6 +52,9 @@ PANES = ("list-pane", "reader-pane")  # their border shows which one holds the f
 NARROW = 100  # below this width the panes take turns instead of sharing the screen
 WARM_UP_AFTER = 0.5  # seconds after the warm-up starts before the search text is folded
 KEY_QUIET = 0.15  # seconds without a key before the warm-up goes on
+# Seconds after the first screen before the library's integrity check: run as the list
+# appeared, it shared the two cores with the first keys (G took 60 ms longer).
+STORE_CHECK_AFTER = 1.0
 # What the warm-up imports, in this order: the modules that open an article (their big
 # dependencies in parts of 5-20 ms, so a key pressed meanwhile waits for one part at
 # most), then the screens that open on a key. A name that is not there is skipped: its
@@ -127,10 +130,12 @@ class ReaderApp(FeedsMixin, App[None]):
         feeds: Iterable[FeedConfig] = (),
         limits: Limits | None = None,
         scan: ScanProcess | None = None,
+        check_store: bool = False,
     ) -> None:
         """``scan``: the scan of ``sources`` already started in a child process (the
         command line starts it before importing Textual); without it the app scans in a
-        thread."""
+        thread. ``check_store``: the store was opened without its integrity check, which
+        the app runs a moment after its first screen (:meth:`_check_store`)."""
         super().__init__()
         self._scan_process = scan
         self.sources = list(sources)
@@ -159,6 +164,7 @@ class ReaderApp(FeedsMixin, App[None]):
         self._painted = False  # the first screen is out (Textual's Ready event)
         self._warm_up_waits = False  # the scan ended before the first screen was out
         self._last_key = 0.0  # time.monotonic() of the last key: the warm-up gives way
+        self._store_unchecked = check_store and store is not None
 
     # -- layout ---------------------------------------------------------------------
     def get_default_screen(self) -> Screen:
@@ -226,6 +232,34 @@ class ReaderApp(FeedsMixin, App[None]):
             gc.enable()
         if self._warm_up_waits:
             self._warm_up()
+        if self._store_unchecked:
+            self._store_unchecked = False
+            self.set_timer(STORE_CHECK_AFTER, self._check_store)
+
+    @work(thread=True, group="check-store", exit_on_error=False)
+    def _check_store(self) -> None:
+        """The library's integrity check, off the interface's thread and its connection.
+        A damaged library is left alone from then on, as if it had failed to open."""
+        self._give_way()  # not while keys come: it reads the whole file
+        store = self.store
+        if store is None:
+            return
+        try:
+            store.quick_check()
+        except StoreError as exc:
+            self.call_from_thread(self._store_damaged, store, str(exc))
+
+    def _store_damaged(self, store: Store, problem: str) -> None:
+        if self.store is not store:
+            return
+        self.store = None
+        self.state.store = None  # reading state lives on in memory
+        self.notify(
+            f"{problem} Reading state will not be saved in this session.",
+            severity="error",
+            markup=False,
+            timeout=20,
+        )
 
     @on(events.DescendantFocus)
     def _mark_active_pane(self, event: events.DescendantFocus) -> None:
