@@ -760,8 +760,12 @@ class ReaderApp(FeedsMixin, App[None]):
 
     @on(TocList.Chosen, "#toc")
     def _toc_chosen(self, event: TocList.Chosen) -> None:
-        self.query_one(DocumentView).goto_heading(event.index)
-        self.query_one(DocumentView).focus()
+        view = self.query_one(DocumentView)
+        view.goto_heading(event.index)
+        # The text first, the focus a frame later: moving the focus restyles both
+        # widgets and redraws the whole contents list, and drawn in the same frame
+        # that held the jump's text back by about 10 ms.
+        self.call_after_refresh(view.focus)
 
     @on(DocumentView.AnchorMissing)
     def _anchor_missing(self, event: DocumentView.AnchorMissing) -> None:
