@@ -32,6 +32,7 @@ from tui_reader.ui.screens.pickers import TagPicker
 from tui_reader.ui.widgets.article_list import ArticleList
 from tui_reader.ui.widgets.document_view import DocumentView
 from tui_reader.ui.widgets.key_footer import KeyFooter
+from tui_reader.ui.widgets.toc import TocList
 
 GUIDE = "guides/field-guide.md"
 
@@ -363,6 +364,30 @@ async def test_toc_enter_jumps_to_the_heading(sample_content: Path) -> None:
         assert view.top_section == view.document.heading_sections[4]
         assert guide_headings(sample_content)[4] in top_line(app)
         assert app.focused is view
+
+
+async def test_a_key_right_after_a_contents_jump_goes_to_the_article(
+    sample_content: Path,
+) -> None:
+    """The focus moves to the article a frame after the jump's text is drawn; a key that
+    comes before that frame must still reach the article, not the contents list."""
+    async with running(sample_content) as (app, pilot):
+        await open_row(app, pilot, GUIDE)
+        await pilot.press("tab")
+        await pilot.pause()
+        await pilot.press("g", "j", "j", "j", "down")
+        assert toc_current(app) == 4
+        view = document(app)
+        contents = toc(app)
+        # The jump, then j before any frame is drawn (both queued at once).
+        app.post_message(TocList.Chosen(contents, 4))
+        app.post_message(events.Key("j", "j"))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.focused is view
+        heading_top = view._offsets[view.document.heading_sections[4]]
+        assert round(view.scroll_y) == heading_top + 1  # j scrolled the article a line
+        assert toc_current(app) == 4  # and did not move the contents cursor
 
 
 async def test_bracket_keys_move_to_next_and_previous_heading(sample_content: Path) -> None:

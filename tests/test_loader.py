@@ -47,7 +47,7 @@ def test_new_files_come_pending_first_then_complete(tmp_path: Path) -> None:
     by_title = {a.title: a for a in library.articles}
     assert by_title["Post 4"].words == 424 and library.minutes(by_title["Post 4"]) == 2
     assert by_title["Post 4"].summary == "First paragraph 4."
-    assert [h.text for h in by_title["Post 4"].headings] == ["Part"]
+    assert [text for _, text, _ in by_title["Post 4"].headings] == ["Part"]
     assert len(library.select(Filter(max_minutes=1))) == 100
     # The search index holds every body, from the same single read.
     assert store.search("paragraph 7") and len(store.search("word", limit=1000)) == 300

@@ -215,9 +215,11 @@ async def test_damage_found_after_the_first_screen_stops_saving_and_says_so(
 
     (app,) = started
     assert app.store is not None  # opened, not yet checked
+    opened = app.store
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
         await loaded(app, pilot)
-        await wait_until(pilot, lambda: app.store is None)
+        await wait_until(pilot, lambda: any("database is damaged" in t for t in toasts(app)))
+        assert app.store is None
         said = "\n".join(toasts(app))
         assert "database is damaged" in said and "it was kept, not replaced" in said
         assert "Reading state will not be saved in this session." in said
@@ -225,4 +227,7 @@ async def test_damage_found_after_the_first_screen_stops_saving_and_says_so(
         await press_on(app, pilot, "Beta", "s")
         assert app.state.is_starred(key(folder, "beta"))  # in memory
         assert len(app.query_one(ArticleList).articles) == 3
+        # Whoever still holds the library (a feed refresh under way) cannot write to it.
+        with pytest.raises(StoreError, match="database is damaged"):
+            opened.set_read(key(folder, "alpha"), True)
     assert db.read_bytes()[60 * page : 90 * page] == b"\xa5" * (30 * page)

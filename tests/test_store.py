@@ -28,6 +28,7 @@ from tui_reader.core.store import (
     SCHEMA_VERSION,
     ArticleState,
     Store,
+    StoreDamaged,
     StoreError,
     StoreLocked,
     fts_query,
@@ -885,11 +886,17 @@ def test_the_check_run_later_finds_damage_and_waits_for_no_writer(db: Path) -> N
         writer.close()
     data = bytearray(db.read_bytes())
     page = 4096
+    assert len(data) > 100 * page
     data[60 * page : 90 * page] = b"\xa5" * (30 * page)
     db.write_bytes(bytes(data))
     unchecked = Store(db, check=False)  # opens: the damage is not where opening looks
-    with pytest.raises(StoreError, match="database is damaged") as caught:
+    with pytest.raises(StoreDamaged, match="database is damaged") as caught:
         unchecked.quick_check()
     assert "Move it away" in str(caught.value)
+    unchecked.disable(caught.value)  # what the reader does then: no use of it at all
+    with pytest.raises(StoreDamaged):
+        unchecked.set_read("k", True)
+    with pytest.raises(StoreDamaged):
+        unchecked.states()
     unchecked.close()
     assert db.read_bytes()[60 * page : 90 * page] == b"\xa5" * (30 * page)

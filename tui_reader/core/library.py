@@ -126,7 +126,9 @@ class Library:
         for number, article in enumerate(list(self.articles)):
             if pause is not None and number % PREPARE_PAUSE_EVERY == 0:
                 pause()
-            if article.key not in haystacks:
+            # Not for an article replaced meanwhile (add runs on another thread): its
+            # text would stand for the new one's.
+            if article.key not in haystacks and self._by_key.get(article.key) is article:
                 haystacks[article.key] = _haystack(article)
 
     def get(self, key: str) -> Article | None:

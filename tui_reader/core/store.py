@@ -162,6 +162,10 @@ class StoreLocked(StoreError):
     """Another program held the database locked for longer than the busy timeout."""
 
 
+class StoreDamaged(StoreError):
+    """The file is damaged (SQLite finds it malformed): it is kept, not written to."""
+
+
 @dataclass(slots=True)
 class FeedRecord:
     """What the library knows about one feed (its entries are fetched separately)."""
@@ -513,6 +517,7 @@ class Store:
         self._name = clean_line(os.fsdecode(self.path), 1000)
         self._timeout = timeout
         self._lock = threading.RLock()
+        self._disabled: StoreError | None = None  # set by disable(): raised by every use
         self._conn: sqlite3.Connection | None = None
         if create:
             try:
@@ -592,8 +597,9 @@ class Store:
     def quick_check(self) -> None:
         """Run ``PRAGMA quick_check`` on a connection of its own, read-only, so the
         library stays usable meanwhile (50-170 ms on a 10,000-post library); raise the
-        "damaged" StoreError if it finds a problem. The reader opens the library with
-        ``check=False`` and calls this a moment after its first screen."""
+        :class:`StoreDamaged` if it finds a problem (another StoreError if it cannot
+        check). The reader opens the library with ``check=False`` and calls this a
+        moment after its first screen; on damage it calls :meth:`disable`."""
         try:
             conn = sqlite3.connect(
                 f"{self.path.absolute().as_uri()}?mode=ro", uri=True, timeout=self._timeout
@@ -607,13 +613,20 @@ class Store:
         finally:
             conn.close()
 
+    def disable(self, reason: StoreError) -> None:
+        """Refuse every further use (each raises ``reason``): for a library found damaged
+        while open, so that no part of the reader, even one holding this object, writes
+        to it again."""
+        with self._lock:
+            self._disabled = reason
+
     def _raise_if_damaged(self, conn: sqlite3.Connection) -> None:
         problems = conn.execute("PRAGMA quick_check").fetchall()
         if problems != [("ok",)]:
             raise self._damaged(str(problems[0][0]) if problems else "no answer")
 
     def _damaged(self, detail: str) -> StoreError:
-        return StoreError(
+        return StoreDamaged(
             f"{self._name}: database is damaged ({clean_line(detail, 200)}); it was kept, "
             "not replaced. Move it away to start fresh.",
             self.path,
@@ -625,7 +638,9 @@ class Store:
             # which must not happen to a file that is not ours.
             app_id, version, has_schema = self._identity(conn)
             self._check_identity(app_id, version, has_schema)
-            if has_schema and check:
+            # Unchecked (the reader checks after its first screen), a file is still
+            # checked before a migration writes to it.
+            if has_schema and (check or version < SCHEMA_VERSION):
                 self._raise_if_damaged(conn)
             # Persistent once set; a no-op afterwards. Where WAL is impossible (some
             # network filesystems) SQLite keeps its rollback journal, which is still safe.
@@ -717,6 +732,8 @@ class Store:
     def _guard(self, action: str) -> Iterator[sqlite3.Connection]:
         """Hold the connection for one operation; sqlite3 errors become StoreError."""
         with self._lock:
+            if self._disabled is not None:
+                raise self._disabled
             conn = self._conn
             if conn is None:
                 raise StoreError(f"{self._name}: {action}: the library is closed", self.path)

@@ -34,7 +34,7 @@ from tui_reader.core.scan_events import AllListed, Found, ScanDone
 from tui_reader.core.scan_process import ScanProcess
 from tui_reader.core.sources import FeedConfig
 from tui_reader.core.state import READ_AT_END, ReadingState
-from tui_reader.core.store import Store, StoreError
+from tui_reader.core.store import Store, StoreDamaged, StoreError
 from tui_reader.ui.bindings import APP_BINDINGS
 from tui_reader.ui.feeds import FeedsMixin
 from tui_reader.ui.messages import ScanBatch, ScanFinished, ScanListed
@@ -242,12 +242,15 @@ class ReaderApp(FeedsMixin, App[None]):
         A damaged library is left alone from then on, as if it had failed to open."""
         self._give_way()  # not while keys come: it reads the whole file
         store = self.store
-        if store is None:
+        if store is None or not self.is_running:
             return
         try:
             store.quick_check()
-        except StoreError as exc:
+        except StoreDamaged as exc:
+            store.disable(exc)  # feed refreshes holding it write no more either
             self.call_from_thread(self._store_damaged, store, str(exc))
+        except StoreError:
+            pass  # could not check now (locked, say): the library itself is not at fault
 
     def _store_damaged(self, store: Store, problem: str) -> None:
         if self.store is not store:
@@ -764,7 +767,8 @@ class ReaderApp(FeedsMixin, App[None]):
         view.goto_heading(event.index)
         # The text first, the focus a frame later: moving the focus restyles both
         # widgets and redraws the whole contents list, and drawn in the same frame
-        # that held the jump's text back by about 10 ms.
+        # that held the jump's text back by about 10 ms. (The screen runs this as soon
+        # as it is idle: a key queued right behind Enter still reaches the article.)
         self.call_after_refresh(view.focus)
 
     @on(DocumentView.AnchorMissing)
