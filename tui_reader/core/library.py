@@ -249,7 +249,7 @@ class Library:
         """The searchable texts of a sort order's articles, in that order (kept until the
         next :meth:`add`): a keystroke then looks at no article it need not keep."""
         texts = self._ordered_texts.get(order)
-        if texts is None or len(texts) != len(ordered):
+        if texts is None:
             texts = self._ordered_texts[order] = self._fold_all(ordered)
         return texts
 

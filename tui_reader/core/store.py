@@ -532,7 +532,7 @@ class Store:
             # sits in an implicit transaction. check_same_thread=False: workers share
             # the connection, serialised by self._lock. Without ``create``, a URI in
             # read-write mode: a library gone since is an error, not a new empty file.
-            target = self.path if create else f"{self.path.absolute().as_uri()}?mode=rw"
+            target = self.path if create else self._uri("rw")
             conn = sqlite3.connect(
                 target,
                 timeout=timeout,
@@ -600,25 +600,31 @@ class Store:
         :class:`StoreDamaged` if it finds a problem (another StoreError if it cannot
         check). The reader opens the library with ``check=False`` and calls this a
         moment after its first screen; on damage it calls :meth:`disable`."""
+        conn = None
         try:
-            conn = sqlite3.connect(
-                f"{self.path.absolute().as_uri()}?mode=ro", uri=True, timeout=self._timeout
-            )
-        except sqlite3.Error as exc:
-            raise self._error("checking the library", exc) from exc
-        try:
+            conn = sqlite3.connect(self._uri("ro"), uri=True, timeout=self._timeout)
             self._raise_if_damaged(conn)
         except sqlite3.Error as exc:  # "malformed" and the like say damaged (_error)
             raise self._error("checking the library", exc) from exc
         finally:
-            conn.close()
+            if conn is not None:
+                conn.close()
 
     def disable(self, reason: StoreError) -> None:
         """Refuse every further use (each raises ``reason``): for a library found damaged
         while open, so that no part of the reader, even one holding this object, writes
-        to it again."""
+        to it again. Worker processes open the file by path: ask :meth:`raise_if_disabled`
+        before handing them work."""
         with self._lock:
             self._disabled = reason
+
+    def raise_if_disabled(self) -> None:
+        if self._disabled is not None:
+            raise self._disabled
+
+    def _uri(self, mode: str) -> str:
+        """The library as an SQLite URI: ``mode`` "rw" never creates it, "ro" never writes."""
+        return f"{self.path.absolute().as_uri()}?mode={mode}"
 
     def _raise_if_damaged(self, conn: sqlite3.Connection) -> None:
         problems = conn.execute("PRAGMA quick_check").fetchall()
@@ -732,8 +738,7 @@ class Store:
     def _guard(self, action: str) -> Iterator[sqlite3.Connection]:
         """Hold the connection for one operation; sqlite3 errors become StoreError."""
         with self._lock:
-            if self._disabled is not None:
-                raise self._disabled
+            self.raise_if_disabled()
             conn = self._conn
             if conn is None:
                 raise StoreError(f"{self._name}: {action}: the library is closed", self.path)
