@@ -571,3 +571,19 @@ async def wait_for_workers(pools: list) -> None:  # type: ignore[type-arg]
             return
         await asyncio.sleep(0.02)
     raise AssertionError("the worker processes never started")
+
+
+def test_worker_processes_never_write_to_a_library_found_damaged(tmp_path: Path) -> None:
+    """Workers open the library by path; once the reader has found it damaged and
+    disabled it, a refresh saves nothing there, in workers or in a thread."""
+    from tui_reader.core.store import StoreDamaged
+
+    with Store(tmp_path / "library.sqlite3") as store:
+        store.disable(StoreDamaged("library.sqlite3: database is damaged (test)"))
+        workers = FeedParsers(6)
+        assert workers.pool is not None
+        for parsers in (workers, FeedParsers()):
+            results, _ = _save_each(parsers, store, [RSS, ATOM], analyse=analyse)
+            assert all("SaveFailed" in str(r) and "damaged" in str(r) for r in results), results
+    with Store(tmp_path / "library.sqlite3") as reopened:
+        assert reopened.feeds() == []

@@ -783,6 +783,12 @@ class FeedParsers:
         off the event loop: in a worker, which writes to the same library file through
         its own connection, or else in a thread."""
         if self.pool is not None:
+            from tui_reader.core.store import StoreError  # loaded already: ``store`` is one
+
+            try:  # the workers open the file by path: a disabled store would not stop them
+                store.raise_if_disabled()
+            except StoreError as exc:
+                raise SaveFailed(str(exc)) from None
             path = os.fspath(store.path)
             try:
                 future = self.pool.submit(_parse_and_save, path, feed, download, kwargs)
@@ -821,8 +827,8 @@ WORKER_SAVE_WAIT = 120.0  # seconds a worker's save may wait for the others' (bu
 def _worker_store(path: str) -> Store:
     """A worker's connection to the library, opened at its first save, closed as it ends.
 
-    The reader opened and checked the file before the refresh began: it is not checked
-    again, and never created (a library moved away meanwhile makes the save fail, not a
+    The reader opened the file before the refresh began and checks it itself: it is not
+    checked here, and never created (a library moved away meanwhile makes the save fail, not a
     new empty one). The workers' saves take turns on SQLite's write lock, so each may
     wait long: a feed of 10,000 entries takes seconds to save, and five seconds (the
     reader's own busy timeout) made some of several such saves fail as "locked".
