@@ -247,12 +247,14 @@ class ReaderApp(FeedsMixin, App[None]):
         try:
             store.quick_check()
         except StoreDamaged as exc:
-            store.disable(exc)  # feed refreshes holding it write no more either
-            self.call_from_thread(self._store_damaged, store, str(exc))
+            self.call_from_thread(self._store_damaged, store, exc)
         except StoreError:
             pass  # could not check now (locked, say): the library itself is not at fault
 
-    def _store_damaged(self, store: Store, problem: str) -> None:
+    def _store_damaged(self, store: Store, problem: StoreDamaged) -> None:
+        # Disabled on this thread, in the same step as the reader drops its references,
+        # so no write of the reader's falls between the two.
+        store.disable(problem)  # a feed refresh holding it writes no more either
         if self.store is not store:
             return
         self.store = None
