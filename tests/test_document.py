@@ -13,8 +13,8 @@ import re
 import pytest
 from rich.console import Console
 
-from tui_reader.core.document import SECTION_SOFT_LIMIT, Document
-from tui_reader.core.text import strip_shortcodes
+from tui_reader.core.markdown.document import SECTION_SOFT_LIMIT, Document
+from tui_reader.core.markdown.text import strip_shortcodes
 from tui_reader.ui.render import render_section
 
 HEADINGS = 2_000

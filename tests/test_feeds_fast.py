@@ -1,6 +1,6 @@
 """The quick paths of feed parsing give what the full ones give.
 
-* RSS 2.0 read with ElementTree (:mod:`tui_reader.core.feedxml`) against feedparser;
+* RSS 2.0 read with ElementTree (:mod:`tui_reader.core.feeds.fastrss`) against feedparser;
 * simple HTML written as Markdown without BeautifulSoup and markdownify, and as text
   without the HTML parser;
 * feeds parsed in worker processes against feeds parsed in a thread.
@@ -18,10 +18,11 @@ from feed_samples import ATOM, RSS, has_control, rss_with_items
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui_reader.core import feedxml
 from tui_reader.core.article import Heading
-from tui_reader.core.feedhtml import _TextExtractor, html_to_text, simple_markdown
-from tui_reader.core.feeds import (
+from tui_reader.core.feeds import fastrss as feedxml
+from tui_reader.core.feeds.html import _TextExtractor, html_to_text, simple_markdown
+from tui_reader.core.feeds.htmlmd import convert
+from tui_reader.core.feeds.refresh import (
     FeedConfig,
     FeedOutcome,
     FeedParsers,
@@ -29,9 +30,8 @@ from tui_reader.core.feeds import (
     parse_feed,
     refresh_all,
 )
-from tui_reader.core.htmlmd import convert
-from tui_reader.core.store import Store
-from tui_reader.core.text import analyse
+from tui_reader.core.markdown.text import analyse
+from tui_reader.core.store.store import Store
 
 URL = "https://example.org/blog/feed.xml"
 XML = {"content-type": "application/rss+xml; charset=utf-8"}
@@ -367,7 +367,7 @@ def test_an_argument_that_cannot_go_to_a_process_falls_back_to_a_thread(tmp_path
 def to_workers(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the functions refresh_all handed to worker processes: a test of the
     processes path fails if the work quietly went to a thread instead."""
-    from tui_reader.core import feeds as feeds_module
+    from tui_reader.core.feeds import refresh as feeds_module
 
     handed: list[str] = []
     real = feeds_module._process_pool
@@ -532,7 +532,7 @@ async def test_a_cancelled_refresh_leaves_no_worker_waiting_for_the_lock(
     import sqlite3
     import time
 
-    from tui_reader.core import feeds as feeds_module
+    from tui_reader.core.feeds import refresh as feeds_module
 
     pools = []
     real = feeds_module._process_pool
@@ -576,7 +576,7 @@ async def wait_for_workers(pools: list) -> None:  # type: ignore[type-arg]
 def test_worker_processes_never_write_to_a_library_found_damaged(tmp_path: Path) -> None:
     """Workers open the library by path; once the reader has found it damaged and
     disabled it, a refresh saves nothing there, in workers or in a thread."""
-    from tui_reader.core.store import StoreDamaged
+    from tui_reader.core.store.store import StoreDamaged
 
     with Store(tmp_path / "library.sqlite3") as store:
         store.disable(StoreDamaged("library.sqlite3: database is damaged (test)"))

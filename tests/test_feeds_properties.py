@@ -11,7 +11,7 @@ from feed_samples import article_strings, has_control
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui_reader.core.feeds import FeedError, ParsedFeed, parse_feed
+from tui_reader.core.feeds.refresh import FeedError, ParsedFeed, parse_feed
 
 URL = "https://example.org/feed"
 SETTINGS = settings(

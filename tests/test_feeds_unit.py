@@ -23,17 +23,17 @@ from feed_samples import (
     rss_with_items,
 )
 
-from tui_reader.core import feeds as feeds_module
 from tui_reader.core.article import Heading
-from tui_reader.core.feeds import (
+from tui_reader.core.feeds import refresh as feeds_module
+from tui_reader.core.feeds.fetch import USER_AGENT, FetchError, Limits, fetch, parse_retry_after
+from tui_reader.core.feeds.refresh import (
     FeedConfig,
     FeedError,
     parse_feed,
     refresh_all,
     refresh_feed,
 )
-from tui_reader.core.fetch import USER_AGENT, FetchError, Limits, fetch, parse_retry_after
-from tui_reader.core.store import Store
+from tui_reader.core.store.store import Store
 
 URL = "https://example.org/feed.xml"
 XML = {"content-type": "application/rss+xml"}

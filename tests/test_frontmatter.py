@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from tui_reader.core.frontmatter import Meta, normalise, split_front_matter
+from tui_reader.core.local.frontmatter import Meta, normalise, split_front_matter
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def meta_of(text: str) -> Meta:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.fifo_race import stat_lying_about
-from tui_reader.core import loader
+from tui_reader.core.local import scan as loader
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 

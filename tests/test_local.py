@@ -6,15 +6,15 @@ import os
 import sqlite3
 import sys
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from tui_reader.core import local
 from tui_reader.core.article import Article, Heading
-from tui_reader.core.loader import scan_markdown
-from tui_reader.core.local import iter_markdown_files, load_article
+from tui_reader.core.local import posts as local
+from tui_reader.core.local.posts import iter_markdown_files, load_article
+from tui_reader.core.local.scan import scan_markdown
 
 needs_symlinks = pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX symlinks")
 needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
@@ -145,7 +145,7 @@ def test_article_from_front_matter(tmp_path: Path) -> None:
     assert article.title == "Hello"
     assert article.key == f"local:{tmp_path}::posts/hello.md"
     assert article.kind == "local"
-    assert article.date == datetime(2024, 1, 5, 10, 0, tzinfo=timezone.utc)
+    assert article.date == datetime(2024, 1, 5, 10, 0, tzinfo=UTC)
     assert article.author == "Ada"
     assert article.tags == ("a", "B", "c")  # categories join the tags, case-insensitively
     assert article.draft is True

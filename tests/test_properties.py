@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui_reader.core.frontmatter import Meta, normalise, split_front_matter
+from tui_reader.core.local.frontmatter import Meta, normalise, split_front_matter
 
 # Every C0 character (newlines too: these are one-line fields), DEL and C1, ESC included.
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -37,7 +37,7 @@ scalars = st.one_of(
     st.binary(max_size=20),
     st.dates(),
     st.datetimes(),
-    st.datetimes(timezones=st.just(timezone.utc)),
+    st.datetimes(timezones=st.just(UTC)),
 )
 values = st.recursive(
     scalars,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from rich.console import Console
 
-from tui_reader.core.document import MAX_NESTING, Document
+from tui_reader.core.markdown.document import MAX_NESTING, Document
 from tui_reader.ui.render import (
     MAX_FORMAT_CHARS,
     MAX_HIGHLIGHT_LINES,

@@ -2,7 +2,7 @@
 uses and fills the same scan cache, a child that dies is reported instead of hanging the
 list, and the child is reaped when the reader closes.
 
-These start real child interpreters (``python -m tui_reader.core.scan_process``).
+These start real child interpreters (``python -m tui_reader.core.local.process``).
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from tests.pilot_wait import wait_until
-from tui_reader.core import scan_process
-from tui_reader.core.loader import parse_files, scan_events
-from tui_reader.core.scan_events import AllListed, Found, ScanDone, ScanEvent
-from tui_reader.core.scan_process import WORKERS_ENV, ScanProcess, start_scan
-from tui_reader.core.store import Store
+from tui_reader.core.local import process as scan_process
+from tui_reader.core.local.events import AllListed, Found, ScanDone, ScanEvent
+from tui_reader.core.local.process import WORKERS_ENV, ScanProcess, start_scan
+from tui_reader.core.local.scan import parse_files, scan_events
+from tui_reader.core.store.store import Store
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.widgets.article_list import ArticleList
 
@@ -208,7 +208,7 @@ def test_no_parse_worker_outlives_the_scan(
     if how_started == "fork":
         assert command == Path("/proc/self/cmdline").read_bytes()
     else:
-        assert b"tui_reader.core.scan_process" in command
+        assert b"tui_reader.core.local.process" in command
     assert os.getpgid(pgid) == pgid  # in a session and group of its own, either way
     if how == "stop":
         child.stop()
@@ -227,7 +227,7 @@ def test_a_pool_that_cannot_start_or_breaks_parses_in_the_scan_process(
     import concurrent.futures
     from concurrent.futures.process import BrokenProcessPool
 
-    from tui_reader.core.parse_pool import ParsePool, Pending
+    from tui_reader.core.local.pool import ParsePool, Pending
 
     folder = _folder(tmp_path / "lib")
     here = list(scan_events([str(folder)], None, quick_first=True))

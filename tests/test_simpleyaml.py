@@ -9,8 +9,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui_reader.core import simpleyaml
-from tui_reader.core.frontmatter import _Loader, split_front_matter
+from tui_reader.core.local import simpleyaml
+from tui_reader.core.local.frontmatter import _Loader, split_front_matter
 
 SCALARS = [
     "Hello world", "2024-01-05", "2024-13-01", "2024-02-30", "2024-01-05T10:00:00+02:00",

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from tui_reader.core import snapshot
-from tui_reader.core.loader import scan_events
-from tui_reader.core.scan_events import Found, loads_event
-from tui_reader.core.store import Store
+from tui_reader.core.local import snapshot
+from tui_reader.core.local.events import Found, loads_event
+from tui_reader.core.local.scan import scan_events
+from tui_reader.core.store.store import Store
 
 
 @pytest.fixture(autouse=True)
@@ -142,7 +142,7 @@ def test_an_article_with_every_field_set_comes_back_whole() -> None:
     from datetime import UTC, datetime, timedelta, timezone
 
     from tui_reader.core.article import Article, Heading
-    from tui_reader.core.scan_events import dump_event
+    from tui_reader.core.local.events import dump_event
 
     article = Article(
         key="feed:https://example.org/feed::42",
@@ -184,7 +184,7 @@ def test_a_batch_comes_back_with_equal_strings_shared_and_headings_readable(
     (the pickle holds them once); headings come back as plain (level, text, anchor)
     tuples, and what reads them (``list --json``, the library database) still works."""
     from tui_reader.core.article import Article, Heading
-    from tui_reader.core.scan_events import dump_event
+    from tui_reader.core.local.events import dump_event
 
     articles = [
         Article(

@@ -11,9 +11,9 @@ from __future__ import annotations
 import pytest
 
 from tui_reader.core.article import Heading
-from tui_reader.core.local import summary_of
-from tui_reader.core.readtime import read_minutes
-from tui_reader.core.text import (
+from tui_reader.core.local.posts import summary_of
+from tui_reader.core.markdown.readtime import read_minutes
+from tui_reader.core.markdown.text import (
     analyse,
     plain_text,
     scan_headings,

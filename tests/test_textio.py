@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.fifo_race import stat_lying_about
-from tui_reader.core import textio
-from tui_reader.core.textio import NotReadable, read_text_file
+from tui_reader.core.local import textio
+from tui_reader.core.local.textio import NotReadable, read_text_file
 
 
 def read_within(path: Path, seconds: float = 5.0) -> BaseException | tuple[str, tuple[str, ...]]:

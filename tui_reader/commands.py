@@ -14,7 +14,7 @@ from tui_reader.core.paths import config_file, database_file
 from tui_reader.core.sources import FeedConfig, is_feed_source
 
 if TYPE_CHECKING:
-    from tui_reader.core.store import Store
+    from tui_reader.core.store.store import Store
 
 GC_THRESHOLDS = (10_000, 50, 100)  # Python's defaults are (700, 10, 10)
 SWITCH_INTERVAL = 0.0005  # seconds a thread keeps the interpreter lock; Python's is 0.005
@@ -78,7 +78,7 @@ def resolve_sources(given: list[str], config: Config) -> tuple[list[str], list[F
 def open_store(check: bool = True) -> tuple[Store | None, str]:
     """The library database, or (None, the reason it cannot be used). ``check=False``
     leaves out ``PRAGMA quick_check``: the reader runs it after its first screen."""
-    from tui_reader.core.store import Store, StoreError
+    from tui_reader.core.store.store import Store, StoreError
 
     try:
         return Store(database_file(), check=check), ""
@@ -103,7 +103,7 @@ def open_reader(sources: list[str], feeds: list[FeedConfig], config: Config, wpm
     # gets it back, and importing Textual gives it up at every file it opens: a shorter
     # turn made the later start of 10,000 posts about a tenth quicker.
     sys.setswitchinterval(SWITCH_INTERVAL)
-    from tui_reader.core.scan_process import start_scan
+    from tui_reader.core.local.process import start_scan
 
     local = [source for source in sources if not is_feed_source(source)]
     scan = start_scan(local, database_file()) if local else None

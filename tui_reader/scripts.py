@@ -14,16 +14,16 @@ from pathlib import Path
 from tui_reader.commands import error, open_store
 from tui_reader.core.article import Article
 from tui_reader.core.config import Config, append_feeds
-from tui_reader.core.feeds import local_path, refresh_all
-from tui_reader.core.fetch import Limits, make_client
+from tui_reader.core.feeds.fetch import Limits, make_client
+from tui_reader.core.feeds.opml import OpmlError, parse_opml, to_opml
+from tui_reader.core.feeds.refresh import local_path, refresh_all
 from tui_reader.core.library import Filter, Library
-from tui_reader.core.loader import discover_feeds, parse_local_feed, scan_sources
-from tui_reader.core.opml import OpmlError, parse_opml, to_opml
+from tui_reader.core.local.scan import discover_feeds, parse_local_feed, scan_sources
+from tui_reader.core.markdown.text import analyse
 from tui_reader.core.paths import config_file
 from tui_reader.core.sanitize import clean_error, clean_line
 from tui_reader.core.sources import FeedConfig
 from tui_reader.core.state import ReadingState
-from tui_reader.core.text import analyse
 
 
 def list_command(sources: list[str], feeds: list[FeedConfig], args: argparse.Namespace, wpm: int) -> int:

@@ -24,8 +24,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tui_reader.core.readtime import HUGO_WPM
-from tui_reader.core.sanitize import clean_error, clean_line, clean_tags, safe_url
+from tui_reader.core.markdown.readtime import HUGO_WPM
+from tui_reader.core.sanitize import HTTP_SCHEMES, clean_error, clean_line, clean_tags, safe_url
 from tui_reader.core.sources import FeedConfig
 
 
@@ -83,7 +83,7 @@ def _feed_from(entry: object) -> FeedConfig | None:
     url = entry.get("url")
     if not isinstance(url, str):
         return None
-    if safe_url(url, frozenset({"http", "https"})) is None and not Path(url).expanduser().exists():
+    if safe_url(url, HTTP_SCHEMES) is None and not Path(url).expanduser().exists():
         return None
     return FeedConfig(
         url=url if "://" in url else os.path.expanduser(url),

@@ -15,7 +15,7 @@ from itertools import compress
 from typing import Literal
 
 from tui_reader.core.article import Article
-from tui_reader.core.readtime import read_minutes
+from tui_reader.core.markdown.readtime import read_minutes
 
 SortKey = Literal["date", "title", "time"]
 SORT_KEYS: tuple[SortKey, ...] = ("date", "title", "time")

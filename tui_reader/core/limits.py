@@ -1,5 +1,5 @@
 """What a feed fetch may cost, and how it reports failure: the light half of
-:mod:`tui_reader.core.fetch`, which needs httpx. Code that only states limits or handles
+:mod:`tui_reader.core.feeds.fetch`, which needs httpx. Code that only states limits or handles
 fetch errors (the feed model, the interface at start) imports this and not httpx.
 """
 

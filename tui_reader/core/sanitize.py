@@ -99,7 +99,8 @@ def clean_tags(values: object) -> tuple[str, ...]:
     return tuple(tags)
 
 
-SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+HTTP_SCHEMES = frozenset({"http", "https"})  # what is fetched: feeds, pages, images
+SAFE_SCHEMES = HTTP_SCHEMES | {"mailto"}  # what a link may open
 
 
 def safe_url(url: object, schemes: frozenset[str] = SAFE_SCHEMES) -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 FEED_SUFFIXES = (".xml", ".rss", ".atom", ".json")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
 @dataclass(frozen=True, slots=True)

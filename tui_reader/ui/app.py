@@ -28,13 +28,13 @@ from tui_reader.core.article import Article
 from tui_reader.core.history import History, Place
 from tui_reader.core.library import SORT_KEYS, Filter, Library, SortKey
 from tui_reader.core.limits import Limits
-from tui_reader.core.links import resolve
+from tui_reader.core.local.events import AllListed, Found, ScanDone
+from tui_reader.core.local.process import ScanProcess
+from tui_reader.core.markdown.links import resolve
 from tui_reader.core.sanitize import clean_error, clean_line
-from tui_reader.core.scan_events import AllListed, Found, ScanDone
-from tui_reader.core.scan_process import ScanProcess
 from tui_reader.core.sources import FeedConfig
 from tui_reader.core.state import READ_AT_END, ReadingState
-from tui_reader.core.store import Store, StoreDamaged, StoreError
+from tui_reader.core.store.store import Store, StoreDamaged, StoreError
 from tui_reader.ui.bindings import APP_BINDINGS
 from tui_reader.ui.feeds import FeedsMixin
 from tui_reader.ui.messages import ScanBatch, ScanFinished, ScanListed
@@ -45,8 +45,8 @@ from tui_reader.ui.widgets.key_footer import KeyFooter
 from tui_reader.ui.widgets.toc import TocList
 
 if TYPE_CHECKING:
-    from tui_reader.core.document import Document
-    from tui_reader.core.loader import LoadedBody
+    from tui_reader.core.local.scan import LoadedBody
+    from tui_reader.core.markdown.document import Document
 
 PANES = ("list-pane", "reader-pane")  # their border shows which one holds the focus
 NARROW = 100  # below this width the panes take turns instead of sharing the screen
@@ -61,13 +61,13 @@ STORE_CHECK_AFTER = 1.0
 # package imports it anyway.
 WARM_UP_MODULES = (
     "yaml",
-    "tui_reader.core.frontmatter",
+    "tui_reader.core.local.frontmatter",
     "markdown_it.rules_inline",
     "markdown_it.rules_block",
     "markdown_it",
-    "tui_reader.core.text",
-    "tui_reader.core.document",
-    "tui_reader.core.loader",
+    "tui_reader.core.markdown.text",
+    "tui_reader.core.markdown.document",
+    "tui_reader.core.local.scan",
     "pygments.lexers",
     "rich.syntax",
     "tui_reader.ui.render",
@@ -291,7 +291,7 @@ class ReaderApp(FeedsMixin, App[None]):
         if self._scan_process is not None:
             scanned = self._scan_process.events()
         else:
-            from tui_reader.core.loader import scan_events
+            from tui_reader.core.local.scan import scan_events
 
             scanned = scan_events(sources, self.store, quick_first=True)
         for event in scanned:
@@ -605,8 +605,8 @@ class ReaderApp(FeedsMixin, App[None]):
     @work(thread=True, exclusive=True, group="open")
     def _load_document(self, article: Article, anchor: str, position: float | None) -> None:
         # Here, not at the top: markdown-it and the loader load with the first article.
-        from tui_reader.core.document import Document
-        from tui_reader.core.loader import load_body
+        from tui_reader.core.local.scan import load_body
+        from tui_reader.core.markdown.document import Document
 
         loaded = load_body(article)
 
@@ -883,7 +883,7 @@ class ReaderApp(FeedsMixin, App[None]):
             if candidate.kind == "local" and Path(candidate.location).resolve() == path:
                 self.open_article(candidate, anchor)
                 return
-        from tui_reader.core.loader import load_single
+        from tui_reader.core.local.scan import load_single
 
         self.open_article(load_single(path), anchor)
 

@@ -16,10 +16,10 @@ from textual.widgets import Static
 
 from tui_reader.core.limits import Limits
 from tui_reader.core.sources import FeedConfig
-from tui_reader.core.store import StoreError
+from tui_reader.core.store.store import StoreError
 
 if TYPE_CHECKING:
-    from tui_reader.core.feeds import FeedOutcome
+    from tui_reader.core.feeds.refresh import FeedOutcome
     from tui_reader.ui.app import ReaderApp
 
 
@@ -40,8 +40,8 @@ class FeedsMixin:
         if not feeds:
             return
         # The feed code loads here, with the first feed, not with the interface.
-        from tui_reader.core.feeds import local_path
-        from tui_reader.core.loader import parse_local_feed
+        from tui_reader.core.feeds.refresh import local_path
+        from tui_reader.core.local.scan import parse_local_feed
 
         if self.store is None:
             # No database: local feed files can still be read, into memory only.
@@ -116,9 +116,9 @@ class FeedsMixin:
                 self._show_feed(outcome.url)
 
         progress.update(Text(_progress_text(0, len(feeds), 0, 0)))
-        from tui_reader.core.feeds import refresh_all
-        from tui_reader.core.fetch import make_client  # httpx loads with the first refresh
-        from tui_reader.core.text import analyse
+        from tui_reader.core.feeds.fetch import make_client  # httpx loads with the first refresh
+        from tui_reader.core.feeds.refresh import refresh_all
+        from tui_reader.core.markdown.text import analyse
 
         async with make_client(self.limits) as client:
             await refresh_all(

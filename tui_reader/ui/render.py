@@ -34,10 +34,10 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
-from tui_reader.core.document import MAX_NESTING
+from tui_reader.core.markdown.document import MAX_NESTING
 
 if TYPE_CHECKING:
-    from tui_reader.core.document import Document
+    from tui_reader.core.markdown.document import Document
 
 MAX_CODE_LINE = 2_000
 MAX_CODE_LINES = 3_000

@@ -25,7 +25,7 @@ from tui_reader.ui.bindings import DOCUMENT_BINDINGS
 from tui_reader.ui.widgets.virtual_size import set_virtual_size
 
 if TYPE_CHECKING:
-    from tui_reader.core.document import Document
+    from tui_reader.core.markdown.document import Document
 
 MAX_WIDTH = 100  # a comfortable measure for prose
 CACHE_SECTIONS = 400
@@ -434,7 +434,7 @@ class DocumentView(ScrollView, can_focus=True):
 
     def all_links(self) -> list[tuple[str, str]]:
         """(text, href) of every link, from a cheap scan of the whole body."""
-        from tui_reader.core.links import find_links
+        from tui_reader.core.markdown.links import find_links
 
         return find_links(self.document.body) if self.document else []
 

@@ -14,6 +14,7 @@ from typing import Literal
 from urllib.parse import unquote, urlsplit
 
 from tui_reader.core.sanitize import clean_line, safe_url
+from tui_reader.core.sources import MARKDOWN_SUFFIXES
 
 _MD_LINK = re.compile(r"(?<!!)\[([^\]\n]{0,300})\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _FENCE = re.compile(r"^ {0,3}(```|~~~).*?^ {0,3}\1", re.M | re.S)
@@ -55,7 +56,7 @@ def resolve(href: str, base: str | None) -> Target:
             if (target / name).is_file():
                 target = target / name
                 break
-    if target.suffix.lower() not in (".md", ".markdown"):
+    if target.suffix.lower() not in MARKDOWN_SUFFIXES:
         return Target("refused", f"not a Markdown file: {clean_line(str(target))}")
     if not target.is_file():
         return Target("refused", f"no such file: {clean_line(str(target))}")

@@ -18,8 +18,8 @@ from concurrent.futures import Executor, Future
 from contextlib import suppress
 
 from tui_reader.core.article import Article
-from tui_reader.core.loader import parse_files
-from tui_reader.core.scan_events import Found, dump_event
+from tui_reader.core.local.events import Found, dump_event
+from tui_reader.core.local.scan import parse_files
 
 Parsed = list[tuple[Article, str]]
 
@@ -55,7 +55,7 @@ class ParsePool:
             from concurrent.futures import ProcessPoolExecutor
 
             # Imported before the fork, so no worker imports them again.
-            import tui_reader.core.frontmatter  # noqa: F401
+            import tui_reader.core.local.frontmatter  # noqa: F401
 
             try:
                 self._executor = ProcessPoolExecutor(

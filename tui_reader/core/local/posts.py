@@ -20,12 +20,12 @@ from contextlib import suppress
 from pathlib import Path
 
 from tui_reader.core.article import SUMMARY_LIMIT, Article, Heading
+from tui_reader.core.local.textio import NotReadable, read_text_and_stat
 from tui_reader.core.sanitize import clean_error, clean_line, clean_tags
-from tui_reader.core.textio import NotReadable, read_text_and_stat
+from tui_reader.core.sources import MARKDOWN_SUFFIXES
 
 Analyse = Callable[[str], tuple[int, bool, tuple[Heading, ...]]]
 
-_MARKDOWN_SUFFIXES = (".md", ".markdown")
 _BUNDLE_INDEXES = ("index.md", "index.markdown")  # in order of preference
 _SECTION_INDEXES = frozenset({"_index.md", "_index.markdown"})
 _SKIPPED_DIRS = frozenset({"node_modules"})
@@ -98,7 +98,7 @@ def _scan_folder(
                 if ident not in visited:
                     visited.add(ident)
                     items.append((entry.path,))
-            elif entry.is_file() and name.lower().endswith(_MARKDOWN_SUFFIXES):
+            elif entry.is_file() and name.lower().endswith(MARKDOWN_SUFFIXES):
                 # is_file() means S_ISREG (after links), so FIFOs and devices never match.
                 lower = name.lower()
                 if lower in _BUNDLE_INDEXES:
@@ -184,7 +184,7 @@ def _load(path: Path, *, key: str, source: str, analyse: Analyse | None, quick: 
     mtime, size = info.st_mtime, info.st_size
     # Here, not at the top: YAML and TOML load with the first file parsed, so a start
     # served from the scan snapshot never loads them.
-    from tui_reader.core.frontmatter import normalise, split_front_matter
+    from tui_reader.core.local.frontmatter import normalise, split_front_matter
 
     data, body, _fmt, error = split_front_matter(text)
     meta = normalise(data)

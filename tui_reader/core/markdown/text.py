@@ -144,7 +144,7 @@ def inline_plain(text: str) -> str:
 def _emphasis_underscores(match: re.Match[str]) -> str:
     # Intraword underscores (snake_case) are text; the others are emphasis marks.
     text, start, end = match.string, match.start(), match.end()
-    inside = 0 < start and end < len(text) and text[start - 1].isalnum() and text[end].isalnum()
+    inside = start > 0 and end < len(text) and text[start - 1].isalnum() and text[end].isalnum()
     return match.group() if inside else ""
 
 

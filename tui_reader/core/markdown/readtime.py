@@ -1,5 +1,5 @@
 """Read time, Hugo style, with nothing else: the list needs it at start, before the
-text analysis of :mod:`tui_reader.core.text` (and its regular expressions) loads."""
+text analysis of :mod:`tui_reader.core.markdown.text` (and its regular expressions) loads."""
 
 from __future__ import annotations
 

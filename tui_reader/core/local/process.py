@@ -10,9 +10,9 @@ later start; see bench/ and the README for the figures now.
 On Linux the child is a fork of the reader, taken first thing, while the reader has no
 thread, lock or open connection to pass on: it needs no interpreter of its own to start
 (0.1 s), and the modules imported so far come with it. Elsewhere, or once the reader has
-threads, it is a fresh interpreter (``python -m tui_reader.core.scan_process``) that
+threads, it is a fresh interpreter (``python -m tui_reader.core.local.process``) that
 reads ``(sources, database path)`` pickled from its stdin. Either way it writes the
-events of :func:`tui_reader.core.loader.scan_events` to its stdout, each pickled. Nothing
+events of :func:`tui_reader.core.local.scan.scan_events` to its stdout, each pickled. Nothing
 else in the child writes there, and it never touches the terminal: stdin is the request
 pipe or the null device, stderr goes to the null device, and it runs in its own session.
 It opens its own
@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
-    from tui_reader.core.scan_events import ScanEvent
+    from tui_reader.core.local.events import ScanEvent
 
 # The events are classes of another module: in the child this module is __main__, and
 # pickles must name classes the parent can import. The loader is imported in the child
@@ -65,7 +65,7 @@ class ScanProcess:
             except OSError:
                 pass  # no fork now (out of processes, memory): a fresh interpreter may do
         self._child = subprocess.Popen(
-            [sys.executable, "-m", "tui_reader.core.scan_process"],
+            [sys.executable, "-m", "tui_reader.core.local.process"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -99,7 +99,7 @@ class ScanProcess:
         sorted and drawn once instead of once per thousand articles. A child that dies
         or garbles its output ends the stream with an error batch and
         :class:`ScanDone`, never an exception."""
-        from tui_reader.core.scan_events import Found
+        from tui_reader.core.local.events import Found
 
         self.read_ahead()
         waiting = self._queue
@@ -125,7 +125,7 @@ class ScanProcess:
                 event = waiting.get()
 
     def _read(self) -> Iterator[ScanEvent]:
-        from tui_reader.core.scan_events import Found, ScanDone, load_event
+        from tui_reader.core.local.events import Found, ScanDone, load_event
 
         out = self._child.stdout
         assert out is not None
@@ -277,18 +277,18 @@ def _widen_pipe(fd: int) -> None:
 
 
 def _child_main() -> int:
-    """``python -m tui_reader.core.scan_process``: the request comes on stdin."""
+    """``python -m tui_reader.core.local.process``: the request comes on stdin."""
     sources, database = pickle.load(sys.stdin.buffer)
     return _scan(sources, database, sys.stdout.buffer)
 
 
 def _scan(sources: list[str], database: Path | None, out: BinaryIO) -> int:
     """The child's work: scan ``sources``, each event pickled to ``out`` (its stdout)."""
-    from tui_reader.core.loader import scan_events
-    from tui_reader.core.parse_pool import ParsePool
+    from tui_reader.core.local.events import Found, ScanDone, dump_event
+    from tui_reader.core.local.pool import ParsePool
+    from tui_reader.core.local.scan import scan_events
     from tui_reader.core.sanitize import clean_error
-    from tui_reader.core.scan_events import Found, ScanDone, dump_event
-    from tui_reader.core.store import Store, StoreError
+    from tui_reader.core.store.store import Store, StoreError
 
     _widen_pipe(out.fileno())
     # Nothing but events may reach the pipe: a stray print would garble the stream.

@@ -28,7 +28,6 @@ from urllib.parse import urljoin
 
 from tui_reader.core.sanitize import clean_text, safe_url
 
-IMAGE_SCHEMES = frozenset({"http", "https"})
 DROPPED_TAGS = frozenset(
     {
         "script", "style", "iframe", "frame", "frameset", "form", "object", "embed",
@@ -91,7 +90,7 @@ def html_to_markdown(html: str, base: str = "") -> str:
     fast = simple_markdown(html, base)
     if fast is not None:
         return fast
-    from tui_reader.core.htmlmd import convert
+    from tui_reader.core.feeds.htmlmd import convert
 
     return convert(html, base)
 

@@ -22,7 +22,7 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
 from tui_reader.core.article import Heading
-from tui_reader.core.text import _FENCE, _LIST_MARK, find_headings, strip_shortcodes
+from tui_reader.core.markdown.text import _FENCE, _LIST_MARK, find_headings, strip_shortcodes
 
 SECTION_SOFT_LIMIT = 8_000  # characters; longer sections are cut at a safe blank line
 MAX_NESTING = 40  # markdown-it's block nesting cap: quotes and lists nested deeper are cut

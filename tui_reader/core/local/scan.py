@@ -17,27 +17,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from tui_reader.core.article import Article, Heading
-from tui_reader.core.local import KeyMaker, iter_markdown_paths, load_article
-from tui_reader.core.sanitize import clean_error, clean_line
-from tui_reader.core.scan_events import (
+from tui_reader.core.local.events import (
     AllListed,
     Found,
     ScanDone,
     ScanEvent,
     loads_event,
 )
-from tui_reader.core.snapshot import Snapshot, storable
+from tui_reader.core.local.posts import KeyMaker, iter_markdown_paths, load_article
+from tui_reader.core.local.snapshot import Snapshot, storable
+from tui_reader.core.local.textio import NotReadable, read_text_file
+from tui_reader.core.markdown.text import analyse, analyse_plain, plain_text
+from tui_reader.core.sanitize import clean_error, clean_line
 from tui_reader.core.sources import FEED_SUFFIXES, FeedConfig, is_feed_source
-from tui_reader.core.store import Store, StoreError
-from tui_reader.core.text import analyse, analyse_plain, plain_text
-from tui_reader.core.textio import NotReadable, read_text_file
+from tui_reader.core.store.store import Store, StoreError
 
 if TYPE_CHECKING:
-    from tui_reader.core.parse_pool import ParsePool
+    from tui_reader.core.local.pool import ParsePool
 
 FIRST_BATCH = 100
 BATCH = 1000
-MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 Batch = tuple[list[Article], list[str]]
 
@@ -451,7 +450,7 @@ def load_body(article: Article) -> LoadedBody:
     except (NotReadable, OSError) as exc:
         message = f"{clean_line(article.location)}: {clean_error(exc)}"
         return LoadedBody(f"*This article could not be read: {clean_error(exc)}*", message)
-    from tui_reader.core.frontmatter import split_front_matter
+    from tui_reader.core.local.frontmatter import split_front_matter
 
     _data, body, _fmt, _error = split_front_matter(text)
     return LoadedBody(body)
@@ -460,7 +459,7 @@ def load_body(article: Article) -> LoadedBody:
 def parse_local_feed(feed: FeedConfig, max_bytes: int = 10 * 1024 * 1024) -> tuple[list[Article], str]:
     """Articles of a local feed file, read without the cache: ``(articles, error)``."""
     # The feed code loads with the first feed file: a scan of posts does not need it.
-    from tui_reader.core.feeds import FeedError, local_path, parse_feed, read_local_feed
+    from tui_reader.core.feeds.refresh import FeedError, local_path, parse_feed, read_local_feed
 
     shown = feed.title or clean_line(feed.url)
     path = local_path(feed.url)

@@ -45,9 +45,9 @@ ScanEvent = Found | AllListed | ScanDone
 # name only these classes: anything else (a damaged or planted snapshot) is refused.
 _ALLOWED = frozenset(
     {
-        ("tui_reader.core.scan_events", "Found"),
-        ("tui_reader.core.scan_events", "AllListed"),
-        ("tui_reader.core.scan_events", "ScanDone"),
+        ("tui_reader.core.local.events", "Found"),
+        ("tui_reader.core.local.events", "AllListed"),
+        ("tui_reader.core.local.events", "ScanDone"),
         ("tui_reader.core.article", "Article"),
         ("tui_reader.core.article", "Heading"),
         ("tui_reader.core.sources", "FeedConfig"),

@@ -12,7 +12,7 @@ the articles scanned.
 The snapshot is a cache: when it is missing, unreadable or of another format it is
 ignored, and the files (and the per-file cache) are the truth. A batch whose digest does
 not match (a damaged file) is scanned again. Batches are loaded with the restricted
-unpickler of :mod:`tui_reader.core.scan_events`, so even a planted one cannot name code
+unpickler of :mod:`tui_reader.core.local.events`, so even a planted one cannot name code
 to run; in this process a batch that does not load is scanned again too.
 """
 
@@ -24,9 +24,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from tui_reader.core.article import Article
-from tui_reader.core.scan_events import Found, dump_event, loads_event
+from tui_reader.core.local.events import Found, dump_event, loads_event
 
-FORMAT = 4  # bump when Article, Heading or Found change shape: old snapshots are then ignored
+FORMAT = 5  # bump when Article, Heading or Found change shape: old snapshots are then ignored
 # 4: headings as plain tuples, and strings shared within a batch (scan_events.dump_event)
 BATCH = 1000
 

@@ -21,13 +21,13 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import yaml
 
-from tui_reader.core import simpleyaml
 from tui_reader.core.article import SUMMARY_LIMIT
+from tui_reader.core.local import simpleyaml
 from tui_reader.core.sanitize import clean_error, clean_line, clean_tags
 
 MAX_FRONT_MATTER = 64 * 1024  # bytes of UTF-8
@@ -352,9 +352,9 @@ def parse_date(value: object) -> datetime | None:
     else:
         return None
     if moment.tzinfo is None or moment.utcoffset() is None:
-        return moment.replace(tzinfo=timezone.utc)
+        return moment.replace(tzinfo=UTC)
     try:
-        return moment.astimezone(timezone.utc)
+        return moment.astimezone(UTC)
     except (OverflowError, ValueError):  # year 1 with a positive offset, and the like
         return None
 

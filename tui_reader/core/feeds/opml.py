@@ -23,13 +23,12 @@ from typing import Any
 from xml.parsers import expat
 from xml.sax.saxutils import quoteattr
 
-from tui_reader.core.sanitize import clean_error, clean_line, clean_tags, safe_url
+from tui_reader.core.sanitize import HTTP_SCHEMES, clean_error, clean_line, clean_tags, safe_url
 from tui_reader.core.sources import FeedConfig
 
 MAX_OPML_BYTES = 5 * 1024 * 1024
 MAX_OUTLINES = 10_000
 MAX_DEPTH = 64
-HTTP_ONLY = frozenset({"http", "https"})
 _DECLARATION = re.compile(rb"<!\s*(ENTITY|DOCTYPE)", re.IGNORECASE)
 
 
@@ -120,7 +119,7 @@ class _OutlineReader:
             self.folders.append(text or None)
             return
         self.folders.append(None)
-        url = safe_url(raw_url.strip(), HTTP_ONLY)
+        url = safe_url(raw_url.strip(), HTTP_SCHEMES)
         if url is None or url in self.urls:
             self.dropped += 1
             return

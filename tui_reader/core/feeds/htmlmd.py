@@ -1,4 +1,4 @@
-"""The markdownify converter behind :func:`tui_reader.core.feedhtml.html_to_markdown`.
+"""The markdownify converter behind :func:`tui_reader.core.feeds.html.html_to_markdown`.
 
 Kept apart so BeautifulSoup and markdownify load only when feed HTML is converted.
 """
@@ -11,10 +11,9 @@ from typing import Any
 from bs4 import BeautifulSoup, Declaration, ProcessingInstruction
 from markdownify import ATX, MarkdownConverter
 
-from tui_reader.core.feedhtml import (
+from tui_reader.core.feeds.html import (
     _BACKTICKS,
     DROPPED_TAGS,
-    IMAGE_SCHEMES,
     _chomp,
     escape_declarations,
     escape_markdown,
@@ -22,7 +21,7 @@ from tui_reader.core.feedhtml import (
     html_to_text,
     resolve_url,
 )
-from tui_reader.core.sanitize import clean_line, clean_text
+from tui_reader.core.sanitize import HTTP_SCHEMES, clean_line, clean_text
 
 _Converter: Any = MarkdownConverter  # its stub omits the per-tag methods we override
 
@@ -71,7 +70,7 @@ class FeedMarkdownConverter(_Converter):  # type: ignore[misc]
         label = f"image: {self.escape(alt, parent_tags)}" if alt else "image"
         if "_noformat" in parent_tags:
             return f"[{label}]"
-        src = resolve_url(el.get("src"), self.base, IMAGE_SCHEMES)
+        src = resolve_url(el.get("src"), self.base, HTTP_SCHEMES)
         if src is None or "a" in parent_tags:
             return f"\\[{label}\\]"
         return f"[{label}]({src})"
@@ -81,7 +80,7 @@ class FeedMarkdownConverter(_Converter):  # type: ignore[misc]
         if not src:
             source = el.find("source", attrs={"src": True})
             src = source.get("src") if source else None
-        url = resolve_url(src, self.base, IMAGE_SCHEMES)
+        url = resolve_url(src, self.base, HTTP_SCHEMES)
         if url is None or "a" in parent_tags or "_noformat" in parent_tags:
             return text
         return f"[video]({url}) {text}".rstrip()
@@ -102,7 +101,7 @@ _local = threading.local()  # one converter per thread: making one costs as much
 
 
 def convert(html: str, base: str = "") -> str:
-    """:func:`tui_reader.core.feedhtml.html_to_markdown`, which see."""
+    """:func:`tui_reader.core.feeds.html.html_to_markdown`, which see."""
     try:
         soup = BeautifulSoup(escape_declarations(html), "html.parser")
         # Clean each text node before Markdown escaping splits its escape sequences apart

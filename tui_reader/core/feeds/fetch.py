@@ -33,7 +33,7 @@ import httpx
 
 from tui_reader import __version__
 from tui_reader.core.limits import FetchError, FetchResult, Limits, format_size
-from tui_reader.core.sanitize import clean_error, clean_line
+from tui_reader.core.sanitize import HTTP_SCHEMES, clean_error, clean_line
 
 __all__ = ["FetchError", "FetchResult", "Limits", "fetch", "format_size", "make_client"]
 
@@ -44,7 +44,6 @@ ACCEPT = (
 )
 ACCEPT_ENCODING = "gzip, deflate"
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
-HTTP_SCHEMES = frozenset({"http", "https"})
 
 
 def _seconds(value: float) -> str:

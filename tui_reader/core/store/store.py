@@ -41,9 +41,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .article import Article, Heading
-from .paths import ensure_dir
-from .sanitize import clean_error, clean_line
+from tui_reader.core.article import Article, Heading
+from tui_reader.core.paths import ensure_dir
+from tui_reader.core.sanitize import clean_error, clean_line
 
 __all__ = [
     "APPLICATION_ID",

@@ -38,16 +38,23 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urljoin, urlsplit
 from urllib.request import url2pathname
 
-from tui_reader.core.article import Article, Heading
-from tui_reader.core.feedhtml import escape_markdown, html_to_markdown, html_to_text
+from tui_reader.core.article import SUMMARY_LIMIT, Article, Heading
+from tui_reader.core.feeds.html import escape_markdown, html_to_markdown, html_to_text
 from tui_reader.core.limits import FetchError, Limits, format_size
-from tui_reader.core.sanitize import clean_error, clean_line, clean_tags, clean_text, safe_url
+from tui_reader.core.sanitize import (
+    HTTP_SCHEMES,
+    clean_error,
+    clean_line,
+    clean_tags,
+    clean_text,
+    safe_url,
+)
 from tui_reader.core.sources import FeedConfig
 
 if TYPE_CHECKING:
     import httpx
 
-    from tui_reader.core.store import Store
+    from tui_reader.core.store.store import Store
 
 Analyse = Callable[[str], tuple[int, bool, tuple[Heading, ...]]]
 ProgressCallback = Callable[[int, int, "FeedOutcome"], None]
@@ -59,9 +66,7 @@ MAX_ENTRY_CHARS = 5_000_000  # one entry's content; the rest is cut
 MAX_FORMATTED = 1_000_000  # characters of one entry converted to Markdown
 FORMAT_BUDGET = 2_000_000  # characters of one feed converted to Markdown
 MAX_ID = 512
-SUMMARY_LIMIT = 300
 MAX_WARNINGS = 5
-HTTP_ONLY = frozenset({"http", "https"})
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 _ENTITY = re.compile(rb"<!\s*ENTITY", re.IGNORECASE)
@@ -205,7 +210,7 @@ def _read_xml_feed(
     if declares_entities(body, response_headers):
         raise FeedError("feed refused: declares XML entities")
     try:
-        from tui_reader.core.feedxml import read_rss
+        from tui_reader.core.feeds.fastrss import read_rss
     except ImportError:  # it uses feedparser internals; a feedparser without them is fine
         fast = None
     else:
@@ -289,7 +294,7 @@ def _from_feedparser(raw: Any) -> _Entry:
     # The xml:base in force (the document's URL by default), as a browser would resolve
     # against; only an http(s) one, so a local file's path never becomes a link's base.
     base = next((b for b in bases if isinstance(b, str) and b), "")
-    if base and safe_url(base, HTTP_ONLY):
+    if base and safe_url(base, HTTP_SCHEMES):
         entry.base = base
     return entry
 
@@ -447,7 +452,7 @@ class _ArticleBuilder:
         return articles
 
     def build(self, entry: _Entry) -> Article | None:
-        link = safe_url(_join(self.base, entry.link), HTTP_ONLY) if entry.link else None
+        link = safe_url(_join(self.base, entry.link), HTTP_SCHEMES) if entry.link else None
         body_kind, body_value = _fullest(entry)
         entry_id = self._entry_id(entry, body_value)
         if entry_id in self.seen:
@@ -642,7 +647,7 @@ def _save(
     store: Store, feed: FeedConfig, title: str, parsed: ParsedFeed, download: _Download
 ) -> Any:
     """Save a fetched feed with its entries' search rows, in one transaction; its record."""
-    from tui_reader.core.text import plain_text
+    from tui_reader.core.markdown.text import plain_text
 
     store.save_feed(
         feed.url,
@@ -665,9 +670,9 @@ async def _download(
         body = await asyncio.to_thread(read_local_feed, local, limits.max_bytes)
         # A file has no headers: say XML so feedparser uses the document's own encoding.
         return _Download(body, {"content-type": "application/xml"}, feed.url)
-    if urlsplit(feed.url).scheme.lower() not in HTTP_ONLY:
+    if urlsplit(feed.url).scheme.lower() not in HTTP_SCHEMES:
         raise FeedError("unsupported scheme (only http, https or a file)")
-    from tui_reader.core.fetch import fetch  # httpx loads with the first refresh
+    from tui_reader.core.feeds.fetch import fetch  # httpx loads with the first refresh
 
     result = await fetch(
         client,
@@ -783,7 +788,7 @@ class FeedParsers:
         off the event loop: in a worker, which writes to the same library file through
         its own connection, or else in a thread."""
         if self.pool is not None:
-            from tui_reader.core.store import StoreError  # loaded already: ``store`` is one
+            from tui_reader.core.store.store import StoreError  # loaded already: ``store`` is one
 
             try:  # the workers open the file by path: a disabled store would not stop them
                 store.raise_if_disabled()
@@ -837,7 +842,7 @@ def _worker_store(path: str) -> Store:
     if store is None:
         from multiprocessing.util import Finalize
 
-        from tui_reader.core.store import Store
+        from tui_reader.core.store.store import Store
 
         store = _WORKER_STORES[path] = Store(
             Path(path), check=False, create=False, timeout=WORKER_SAVE_WAIT
@@ -858,7 +863,7 @@ def _process_pool(workers: int) -> Any:
             # Imported once in the server, so each worker starts ready to parse.
             # (BeautifulSoup and markdownify load in a worker only if it needs them.)
             context.set_forkserver_preload(
-                ["__main__", "tui_reader.core.feeds", "tui_reader.core.feedxml"]
+                ["__main__", "tui_reader.core.feeds.refresh", "tui_reader.core.feeds.fastrss"]
             )
         return ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start)
     except (OSError, ValueError, ImportError, NotImplementedError):

@@ -1,0 +1,1 @@
+"""Feeds: fetching, parsing (RSS, Atom, JSON Feed), building articles, refreshing, OPML, HTML to Markdown."""
