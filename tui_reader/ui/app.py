@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import signal
 import time
 from collections.abc import Iterable
 from contextlib import suppress
@@ -219,6 +221,19 @@ class ReaderApp(FeedsMixin, App[None]):
             self._warm_up()  # no scan to wait for
         if self.feeds:
             self.load_cached_feeds(list(self.feeds))
+        self._exit_on_hangup()
+
+    def _exit_on_hangup(self) -> None:
+        """A closed terminal window (SIGHUP) or a polite kill (SIGTERM) ends the reader
+        the way ``q`` does, so the position read since the last save is written."""
+        if self.is_headless:  # tests: the signals belong to the test runner
+            return
+        loop = asyncio.get_running_loop()
+        for name in ("SIGHUP", "SIGTERM"):  # Windows has neither
+            number = getattr(signal, name, None)
+            if number is not None:
+                with suppress(NotImplementedError, RuntimeError, ValueError):
+                    loop.add_signal_handler(number, self.exit)
 
     def on_ready(self) -> None:
         """The first screen is out."""
