@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from tmux_env import terminal_env
 
 from tui_reader.core.local.posts import article_key
 from tui_reader.core.store import Store
@@ -106,17 +107,7 @@ def data(tmp_path: Path) -> Path:
 @pytest.fixture
 def tmux(tmp_path: Path, data: Path) -> Iterator[Tmux]:
     name = f"tui-reader-drill-{uuid.uuid4().hex[:10]}"
-    env = {
-        "TUI_READER_CONFIG_DIR": str(tmp_path / "config"),
-        "TUI_READER_DATA_DIR": str(data),
-        "TERM": "xterm-256color",
-        "HOME": str(tmp_path),
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "LANG": "C.UTF-8",
-        "LC_ALL": "C.UTF-8",
-    }
-    if "PYTHONPATH" in os.environ:  # run the same code the rest of the suite imports
-        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+    env = terminal_env(tmp_path)
     server = Tmux(name, env, tmp_path)
     try:
         yield server
