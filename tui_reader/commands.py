@@ -14,7 +14,7 @@ from tui_reader.core.paths import config_file, database_file
 from tui_reader.core.sources import FeedConfig, is_feed_source
 
 if TYPE_CHECKING:
-    from tui_reader.core.store.store import Store
+    from tui_reader.core.store import Store
 
 GC_THRESHOLDS = (10_000, 50, 100)  # Python's defaults are (700, 10, 10)
 SWITCH_INTERVAL = 0.0005  # seconds a thread keeps the interpreter lock; Python's is 0.005
@@ -78,7 +78,7 @@ def resolve_sources(given: list[str], config: Config) -> tuple[list[str], list[F
 def open_store(check: bool = True) -> tuple[Store | None, str]:
     """The library database, or (None, the reason it cannot be used). ``check=False``
     leaves out ``PRAGMA quick_check``: the reader runs it after its first screen."""
-    from tui_reader.core.store.store import Store, StoreError
+    from tui_reader.core.store import Store, StoreError
 
     try:
         return Store(database_file(), check=check), ""

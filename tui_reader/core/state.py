@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tui_reader.core.store.store import ArticleState, Store, StoreError
+from tui_reader.core.store import ArticleState, Store, StoreError
 
 READ_AT_END = 0.98  # scrolled through: counts as read
 

@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from tui_reader.core.limits import Limits
 from tui_reader.core.sources import FeedConfig
-from tui_reader.core.store.store import StoreError
+from tui_reader.core.store import StoreError
 
 if TYPE_CHECKING:
     from tui_reader.core.feeds.refresh import FeedOutcome

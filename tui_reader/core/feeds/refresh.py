@@ -54,7 +54,7 @@ from tui_reader.core.sources import FeedConfig
 if TYPE_CHECKING:
     import httpx
 
-    from tui_reader.core.store.store import Store
+    from tui_reader.core.store import Store
 
 Analyse = Callable[[str], tuple[int, bool, tuple[Heading, ...]]]
 ProgressCallback = Callable[[int, int, "FeedOutcome"], None]
@@ -788,7 +788,7 @@ class FeedParsers:
         off the event loop: in a worker, which writes to the same library file through
         its own connection, or else in a thread."""
         if self.pool is not None:
-            from tui_reader.core.store.store import StoreError  # loaded already: ``store`` is one
+            from tui_reader.core.store import StoreError  # loaded already: ``store`` is one
 
             try:  # the workers open the file by path: a disabled store would not stop them
                 store.raise_if_disabled()
@@ -842,7 +842,7 @@ def _worker_store(path: str) -> Store:
     if store is None:
         from multiprocessing.util import Finalize
 
-        from tui_reader.core.store.store import Store
+        from tui_reader.core.store import Store
 
         store = _WORKER_STORES[path] = Store(
             Path(path), check=False, create=False, timeout=WORKER_SAVE_WAIT

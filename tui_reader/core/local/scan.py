@@ -30,7 +30,7 @@ from tui_reader.core.local.textio import NotReadable, read_text_file
 from tui_reader.core.markdown.text import analyse, analyse_plain, plain_text
 from tui_reader.core.sanitize import clean_error, clean_line
 from tui_reader.core.sources import FEED_SUFFIXES, FeedConfig, is_feed_source
-from tui_reader.core.store.store import Store, StoreError
+from tui_reader.core.store import Store, StoreError
 
 if TYPE_CHECKING:
     from tui_reader.core.local.pool import ParsePool
