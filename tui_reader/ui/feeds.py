@@ -87,6 +87,10 @@ class FeedsMixin:
         if self.store is None:
             self.notify("Feeds need the library database, which could not be opened.")
             return
+        if self.store.read_only is not None:  # what it holds is shown; nothing saves
+            if not quiet:
+                self.notify("Feeds cannot be refreshed: the library cannot be written to.")
+            return
         feeds = [feed for feed in feeds if feed.url not in self.refreshing]
         if not feeds:
             self.notify("Those feeds are being refreshed already.", timeout=3)

@@ -6,7 +6,14 @@ the parts below; ``feed_cache``, ``reading_state``, ``search_index`` and ``scan_
 are the concerns :class:`Store` is made of.
 """
 
-from tui_reader.core.store.errors import StoreDamaged, StoreError, StoreLocked
+from tui_reader.core.store.errors import (
+    StoreDamaged,
+    StoreError,
+    StoreLocked,
+    StoreReadOnly,
+    describe,
+    not_saved_notice,
+)
 from tui_reader.core.store.feed_cache import FeedRecord
 from tui_reader.core.store.reading_state import ArticleState
 from tui_reader.core.store.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
@@ -23,5 +30,8 @@ __all__ = [
     "StoreDamaged",
     "StoreError",
     "StoreLocked",
+    "StoreReadOnly",
+    "describe",
     "fts_query",
+    "not_saved_notice",
 ]

@@ -3,6 +3,8 @@ becomes one that says what went wrong (locked, disk full, damaged, read-only...)
 
 from __future__ import annotations
 
+import os
+import shlex
 import sqlite3
 from pathlib import Path
 
@@ -24,6 +26,21 @@ class StoreLocked(StoreError):
 class StoreDamaged(StoreError):
     """The file is damaged (SQLite finds it malformed): it is kept, not written to."""
 
+    @property
+    def recovery(self) -> str:
+        """How to rescue what the file holds, as a sentence to show after the message."""
+        where = shlex.quote(os.fsdecode(self.path)) if self.path else "library.sqlite3"
+        return clean_line(
+            f"To rescue what it holds: sqlite3 {where} .recover > rescued.sql (SQLite's "
+            "own recovery; it may write to the file, so run it on a copy taken with the "
+            "-wal file beside it).",
+            2000,
+        )
+
+
+class StoreReadOnly(StoreError):
+    """SQLite may not write the file: the file or its folder cannot be written to."""
+
 
 def damaged(name: str, path: Path, detail: str) -> StoreDamaged:
     return StoreDamaged(
@@ -31,6 +48,25 @@ def damaged(name: str, path: Path, detail: str) -> StoreDamaged:
         "not replaced. Move it away to start fresh.",
         path,
     )
+
+
+def describe(error: StoreError) -> str:
+    """The message to show for ``error``: for a damaged file, with how to rescue it."""
+    if isinstance(error, StoreDamaged):
+        return f"{sentence(str(error))} {error.recovery}"
+    return str(error)
+
+
+def sentence(text: str) -> str:
+    """``text`` ending as a sentence does, so that another can follow it."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def not_saved_notice(problem: str) -> str:
+    """What the reader says when it has no library to save to: the problem, then what
+    it means for this session."""
+    return f"{sentence(problem)} Reading state will not be saved in this session."
 
 
 def translate(
@@ -55,7 +91,7 @@ def translate(
     ):
         return damaged(name, path, text)
     if code.startswith("SQLITE_READONLY"):
-        return StoreError(f"{name}: {action}: the database is read-only", path)
+        return StoreReadOnly(f"{name}: {action}: the database is read-only", path)
     if code.startswith("SQLITE_CANTOPEN"):
         return StoreError(f"{name}: {action}: cannot open the file", path)
     if code.startswith("SQLITE_IOERR"):

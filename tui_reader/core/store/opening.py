@@ -37,9 +37,10 @@ def transaction(conn: sqlite3.Connection, *, write: bool) -> Iterator[None]:
         raise
 
 
-def library_uri(path: Path, mode: str) -> str:
-    """The library as an SQLite URI: ``mode`` "rw" never creates it, "ro" never writes."""
-    return f"{path.absolute().as_uri()}?mode={mode}"
+def library_uri(path: Path, mode: str, *, immutable: bool = False) -> str:
+    """The library as an SQLite URI: ``mode`` "rw" never creates it, "ro" never writes;
+    ``immutable`` reads the file alone, with no locks and no -wal or -shm file."""
+    return f"{path.absolute().as_uri()}?mode={mode}" + ("&immutable=1" if immutable else "")
 
 
 def create_private(path: Path, name: str) -> None:
@@ -154,3 +155,19 @@ def prepare(
     conn.execute("PRAGMA foreign_keys = ON")
     while version < SCHEMA_VERSION:
         version = migrate_one(conn, name, path)
+
+
+def prepare_read_only(conn: sqlite3.Connection, name: str, path: Path, *, check: bool) -> None:
+    """Make a read-only connection ready: ours, sound (if ``check``), and of this schema,
+    since it cannot be migrated."""
+    identity = read_identity(conn)
+    check_identity(name, path, identity)
+    _app_id, version, has_schema = identity
+    if version < SCHEMA_VERSION:
+        raise StoreError(
+            f"{name}: cannot be written to, and made by an older tui-reader (schema "
+            f"{version}): it cannot be upgraded here",
+            path,
+        )
+    if has_schema and check:
+        raise_if_damaged(conn, name, path)
