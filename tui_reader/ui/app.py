@@ -36,7 +36,7 @@ from tui_reader.core.markdown.links import resolve
 from tui_reader.core.sanitize import clean_error, clean_line
 from tui_reader.core.sources import FeedConfig
 from tui_reader.core.state import READ_AT_END, ReadingState
-from tui_reader.core.store.store import Store, StoreDamaged, StoreError
+from tui_reader.core.store import Store, StoreDamaged, StoreError, describe, not_saved_notice
 from tui_reader.ui.bindings import APP_BINDINGS
 from tui_reader.ui.feeds import FeedsMixin
 from tui_reader.ui.messages import ScanBatch, ScanFinished, ScanListed
@@ -275,7 +275,7 @@ class ReaderApp(FeedsMixin, App[None]):
         self.store = None
         self.state.store = None  # reading state lives on in memory
         self.notify(
-            f"{problem} Reading state will not be saved in this session.",
+            not_saved_notice(describe(problem)),
             severity="error",
             markup=False,
             timeout=20,
