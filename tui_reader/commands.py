@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tui_reader import tuning
 from tui_reader.core.config import Config, load_config
 from tui_reader.core.paths import config_file, database_file
 from tui_reader.core.sources import FeedConfig, is_feed_source
 
 if TYPE_CHECKING:
     from tui_reader.core.store.store import Store
-
-GC_THRESHOLDS = (10_000, 50, 100)  # Python's defaults are (700, 10, 10)
-SWITCH_INTERVAL = 0.0005  # seconds a thread keeps the interpreter lock; Python's is 0.005
 
 NO_SOURCE = """\
 tui-reader: no source given, and no sources in the config file ({path})
@@ -89,20 +86,9 @@ def open_store(check: bool = True) -> tuple[Store | None, str]:
 def open_reader(sources: list[str], feeds: list[FeedConfig], config: Config, wpm: int) -> int:
     # The scan starts first, in a child process: it reads the scan cache (or the files)
     # on another core while this process imports Textual and builds the interface.
-    # Python's full collections walk every object: with 10,000 articles or a 5 MB
-    # article's model in memory each took 90-145 ms, and landed on keystrokes. Young
-    # collections come ten times less often, full ones much less; cycles are still
-    # collected, later. During the start the collector is off altogether: importing
-    # Textual and unpickling 10,000 articles make objects by the hundred thousand and
-    # cycles hardly at all, and collecting them doubled the unpickling. The app turns it
-    # back on once its first screen is out (ReaderApp.on_ready).
-    gc.set_threshold(*GC_THRESHOLDS)
-    gc.disable()
-    # Threads here (the scan reader, the store opening, later the warm-up and feed
-    # refreshes) hold the interpreter lock for up to 5 ms before the interface's thread
-    # gets it back, and importing Textual gives it up at every file it opens: a shorter
-    # turn made the later start of 10,000 posts about a tenth quicker.
-    sys.setswitchinterval(SWITCH_INTERVAL)
+    # The collector is off and threads give the lock back sooner until the app's first
+    # screen is out (tuning.after_first_screen, from ReaderApp.on_ready).
+    tuning.for_start()
     from tui_reader.core.local.process import start_scan
 
     local = [source for source in sources if not is_feed_source(source)]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Iterable
 from contextlib import suppress
@@ -24,6 +23,7 @@ from textual.widgets import Input, Static
 from textual.widgets.input import Selection
 from textual.worker import get_current_worker
 
+from tui_reader import tuning
 from tui_reader.core.article import Article
 from tui_reader.core.history import History, Place
 from tui_reader.core.library import SORT_KEYS, Filter, Library, SortKey
@@ -223,13 +223,7 @@ class ReaderApp(FeedsMixin, App[None]):
     def on_ready(self) -> None:
         """The first screen is out."""
         self._painted = True
-        if not gc.isenabled():
-            # The command line turned the collector off for the start
-            # (commands.open_reader); from now on it runs. What the start made
-            # (Textual's classes, the articles so far) stays: frozen, later collections
-            # do not walk it. (An app run any other way, as in tests, is left alone.)
-            gc.freeze()
-            gc.enable()
+        tuning.after_first_screen()
         if self._warm_up_waits:
             self._warm_up()
         if self._store_unchecked:
