@@ -31,9 +31,13 @@ def open_reader(sources: list[str], feeds: list[FeedConfig], config: Config, wpm
     with ThreadPoolExecutor(1, thread_name_prefix="open-store") as pool:
         opening = pool.submit(open_store, False)
         from tui_reader.ui.app import ReaderApp
+        from tui_reader.ui.keys import keymap_warning
 
         store, problem = opening.result()
     messages = list(config.errors)
+    unknown_keys = keymap_warning(config.keys, str(config.path or ""))
+    if unknown_keys:
+        messages.append(unknown_keys)
     if problem:
         messages.append(f"{problem} Reading state will not be saved in this session.")
     try:

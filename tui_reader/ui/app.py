@@ -966,14 +966,8 @@ class ReaderApp(FeedsMixin, App[None]):
         self.push_screen(HelpScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from tui_reader.ui.keys import keymap_of, palette_keys
+
         yield from super().get_system_commands(screen)
-        for binding in APP_BINDINGS:
-            if binding.action in ("quit", "help", "back"):
-                continue
-            yield SystemCommand(
-                binding.description,
-                f"key: {binding.key}",
-                lambda a=binding.action: self.run_action(a),
-            )
-        yield SystemCommand("Filter the list", "key: /", self.action_filter)
-        yield SystemCommand("Find in the article", "key: / in the reading pane", self.action_find)
+        for title, help_text, action in palette_keys(keymap_of(self)):
+            yield SystemCommand(title, help_text, partial(self.run_action, action))
