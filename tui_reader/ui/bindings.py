@@ -150,7 +150,7 @@ HELP_ROWS: dict[tuple[str, ...], str] = {
     ("toc_top", "toc_bottom"): "top / bottom",
     ("toc_page_down", "toc_page_up"): "page down / up",
     ("toc_jump",): "jump to the heading",
-    ("picker_down", "picker_up"): "move down / up",
+    ("picker_down", "picker_up"): "move down / up in the tag, link and feed lists",
     ("tags_choose",): "choose a tag, or drop it",
     ("tags_apply",): "show the articles with every chosen tag",
     ("tags_clear",): "clear the tag filter",

@@ -40,7 +40,7 @@ GROUPS: tuple[tuple[str, list[Binding]], ...] = (
     ("Article list", LIST_BINDINGS),
     ("Reading pane", DOCUMENT_BINDINGS),
     ("Table of contents", TOC_BINDINGS),
-    ("Lists in pop-ups (tags, links, feeds)", PICKER_BINDINGS),
+    ("Pop-up lists", PICKER_BINDINGS),
     ("Tag picker", TAG_LIST_BINDINGS + TAG_PICKER_BINDINGS),
     ("Links", LINK_LIST_BINDINGS + LINK_PICKER_BINDINGS),
     ("Open a link?", CONFIRM_BINDINGS),
@@ -155,10 +155,17 @@ def keymap_warning(keymap: Mapping[str, str], where: str = "") -> str | None:
     unknown = unknown_ids(keymap)
     if not unknown:
         return None
-    names = ", ".join(clean_line(name, 80) for name in unknown)
+    names = ", ".join(_with_guess(clean_line(name, 80)) for name in unknown)
     known = ", ".join(sorted(BY_ID))
     prefix = f"{clean_line(where, 500)}: " if where else ""
     return f"{prefix}[keys] names no such binding: {names}. Known ids: {known}."
+
+
+def _with_guess(name: str) -> str:
+    from difflib import get_close_matches  # only for a mistyped config, not every start
+
+    close = get_close_matches(name, BY_ID, n=1)
+    return f"{name} (did you mean {close[0]}?)" if close else name
 
 
 def markdown(keymap: Mapping[str, str] | None = None) -> str:

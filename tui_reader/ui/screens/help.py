@@ -26,7 +26,7 @@ def help_text(keymap: Mapping[str, str] | None = None) -> Table:
             grid.add_row(Text(row.shown, style=Style(bold=True, color="cyan")), Text(row.text))
         grid.add_row("", "")
     close = ", ".join(keys_of(HELP_BINDINGS[0], keymap or {}))
-    grid.add_row(Text(f"{close} closes this help.", style=Style(dim=True)), "")
+    grid.add_row("", Text(f"{close} closes this help.", style=Style(dim=True)))
     return grid
 
 
