@@ -50,6 +50,12 @@ class Database:
         self._lock = threading.RLock()
         self._disabled: StoreError | None = None  # set by disable(): raised by every use
         self._conn: sqlite3.Connection | None = None
+        # Whether this session has seen the file pass an integrity check (at opening,
+        # or in quick_check). Until then, closing leaves the file and its log as they
+        # are: a connection closing last copies the log into the file, and into a
+        # damaged file that is a write (the scan process, say, closing before the
+        # reader's check has run).
+        self._checked = False
         if create:
             try:
                 ensure_dir(self.path.parent)
@@ -70,6 +76,7 @@ class Database:
         try:
             with self._guard("opening the library"):
                 prepare(conn, self._name, self.path, check=check, timeout=timeout)
+            self._checked = check
         except StoreReadOnly:
             self._drop(conn)
             self._open_read_only(check)
@@ -123,6 +130,7 @@ class Database:
         try:
             conn = sqlite3.connect(self._check_uri, uri=True, timeout=self._timeout)
             raise_if_damaged(conn, self._name, self.path)
+            self._checked = True
         except sqlite3.Error as exc:  # "malformed" and the like say damaged (_error)
             raise self._error("checking the library", exc) from exc
         finally:
@@ -178,13 +186,14 @@ class Database:
             yield conn
 
     def close(self) -> None:
-        """Close the database. Safe to call twice. A library found damaged is closed
-        without ``PRAGMA optimize`` and without the checkpoint SQLite makes on closing."""
+        """Close the database. Safe to call twice. A library found damaged, or not yet
+        checked in this session, is closed without ``PRAGMA optimize`` and without the
+        checkpoint SQLite makes on closing."""
         with self._lock:
             conn, self._conn = self._conn, None
             if conn is None:
                 return
-            if isinstance(self._disabled, StoreDamaged):
+            if not self._checked or isinstance(self._disabled, StoreDamaged):
                 self._close_leaving_file_as_is(conn)
                 return
             if self.read_only is None:  # it may analyse, which writes
