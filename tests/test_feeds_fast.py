@@ -20,17 +20,14 @@ from hypothesis import strategies as st
 
 from tui_reader.core.article import Heading
 from tui_reader.core.feeds import fastrss as feedxml
-from tui_reader.core.feeds.html import _TextExtractor, html_to_text, simple_markdown
+from tui_reader.core.feeds.html import simple_markdown
 from tui_reader.core.feeds.htmlmd import convert
-from tui_reader.core.feeds.refresh import (
-    FeedConfig,
-    FeedOutcome,
-    FeedParsers,
-    _Download,
-    parse_feed,
-    refresh_all,
-)
+from tui_reader.core.feeds.htmltext import _TextExtractor, html_to_text
+from tui_reader.core.feeds.parse import parse_feed
+from tui_reader.core.feeds.refresh import FeedOutcome, refresh_all
+from tui_reader.core.feeds.workers import Download, FeedParsers
 from tui_reader.core.markdown.text import analyse
+from tui_reader.core.sources import FeedConfig
 from tui_reader.core.store.store import Store
 
 URL = "https://example.org/blog/feed.xml"
@@ -305,7 +302,7 @@ def _save_each(
         try:
             for n, body in enumerate(bodies):
                 url = f"{URL}?n={n}"
-                download = _Download(body, XML, url)
+                download = Download(body, XML, url)
                 try:
                     results.append(
                         await parsers.parse_and_save(
@@ -367,7 +364,7 @@ def test_an_argument_that_cannot_go_to_a_process_falls_back_to_a_thread(tmp_path
 def to_workers(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the functions refresh_all handed to worker processes: a test of the
     processes path fails if the work quietly went to a thread instead."""
-    from tui_reader.core.feeds import refresh as feeds_module
+    from tui_reader.core.feeds import workers as feeds_module
 
     handed: list[str] = []
     real = feeds_module._process_pool
@@ -532,7 +529,7 @@ async def test_a_cancelled_refresh_leaves_no_worker_waiting_for_the_lock(
     import sqlite3
     import time
 
-    from tui_reader.core.feeds import refresh as feeds_module
+    from tui_reader.core.feeds import workers as feeds_module
 
     pools = []
     real = feeds_module._process_pool

@@ -19,7 +19,7 @@ from textual.widgets._toast import Toast
 
 from tui_reader.core.article import Article
 from tui_reader.core.feeds.fetch import Limits
-from tui_reader.core.feeds.refresh import FeedConfig
+from tui_reader.core.sources import FeedConfig
 from tui_reader.core.store.store import Store
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.screens.feeds import FeedsScreen

@@ -15,8 +15,9 @@ from tui_reader.commands import error, open_store
 from tui_reader.core.article import Article
 from tui_reader.core.config import Config, append_feeds
 from tui_reader.core.feeds.fetch import Limits, make_client
+from tui_reader.core.feeds.localfiles import local_path
 from tui_reader.core.feeds.opml import OpmlError, parse_opml, to_opml
-from tui_reader.core.feeds.refresh import local_path, refresh_all
+from tui_reader.core.feeds.refresh import refresh_all
 from tui_reader.core.library import Filter, Library
 from tui_reader.core.local.scan import discover_feeds, parse_local_feed, scan_sources
 from tui_reader.core.markdown.text import analyse
