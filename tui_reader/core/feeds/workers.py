@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -201,16 +202,63 @@ def _process_pool(workers: int) -> Any:
             context.set_forkserver_preload(
                 ["__main__", "tui_reader.core.feeds.workers", "tui_reader.core.feeds.fastrss"]
             )
-        return ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start)
+        _start_resource_tracker()
+        return ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_worker_start, initargs=(_lifeline(),)
+        )
     except (OSError, ValueError, ImportError, NotImplementedError):
         return None  # no semaphores or processes here (some sandboxes): use a thread
 
 
-def _worker_start() -> None:
-    """A parse worker: Ctrl+C is for the parent, and warnings never reach the terminal."""
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker, which every pool needs, if it would not
+    start by itself: it passes on the descriptor of ``sys.stderr``, and in the reader
+    that is Textual's stand-in for it, whose ``fileno()`` is -1. (The tracker writes to
+    the descriptor 2 it inherits in any case.)"""
+    try:
+        if sys.stderr.fileno() >= 0:
+            return  # the pool starts it
+    except (AttributeError, ValueError, OSError):
+        pass
+    from multiprocessing import resource_tracker
+
+    with open(os.devnull, "w") as null, contextlib.redirect_stderr(null):
+        resource_tracker.ensure_running()
+
+
+_LIFELINE: Any = None  # (read end, write end) of a pipe that only this process holds open
+
+
+def _lifeline() -> Any:
+    """The read end of a pipe whose write end stays in this process alone (descriptors
+    are not inherited, and the workers come from a forkserver or a fresh interpreter):
+    each worker sees it end when this process ends, however it ends, even by SIGKILL.
+    Then the forkserver and the resource tracker, which live as long as any worker
+    does, end too. Nothing is ever written to it."""
+    global _LIFELINE
+    if _LIFELINE is None:
+        import multiprocessing
+
+        _LIFELINE = multiprocessing.Pipe(duplex=False)
+    return _LIFELINE[0]
+
+
+def _worker_start(lifeline: Any = None) -> None:
+    """A parse worker: Ctrl+C is for the parent, warnings never reach the terminal, and
+    it ends as soon as the refreshing process has gone (:func:`_lifeline`)."""
     import signal
+    import threading
     import warnings
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     warnings.simplefilter("ignore")
+    if lifeline is not None:
+        threading.Thread(target=_end_with_parent, args=(lifeline,), daemon=True).start()
 
+
+def _end_with_parent(lifeline: Any) -> None:
+    """Wait for the lifeline to end, then end this worker at once, whatever it is doing:
+    a save in progress is one transaction, and is rolled back."""
+    with contextlib.suppress(EOFError, OSError):
+        lifeline.recv_bytes()
+    os._exit(1)
