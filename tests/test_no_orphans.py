@@ -75,33 +75,43 @@ def _family(leader: int) -> dict[int, str]:
     return found
 
 
-def _wait_for_helpers(
-    leader: int, count: int, what: str, output: list[bytes] | None = None
-) -> dict[int, str]:
+def _command(pid: int) -> str:
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return ""
+    return command.replace(b"\0", b" ").decode(errors="replace")
+
+
+def _wait_for_helpers(leader: int, what: str, output: list[bytes] | None = None) -> dict[int, str]:
+    """The leader's helpers, once the resource tracker, the forkserver and a worker (a
+    fork of the forkserver, so with the same command line) are all running."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         family = {p: s for p, s in _family(leader).items() if _alive(p, s)}
-        if len(family) >= count:
+        commands = [_command(pid) for pid in family]
+        trackers = sum("resource_tracker" in c for c in commands)
+        forkservers = sum("forkserver" in c for c in commands)
+        if trackers and forkservers >= 2:
             return family
         time.sleep(0.05)
     shown = b"".join(output or [])[-2000:].decode(errors="replace")
-    pytest.fail(f"{what} never started {count} helper processes: {shown}")
+    pytest.fail(f"{what} never started its worker processes: {shown}")
 
 
 def _left_after_kill(leader: subprocess.Popen, family: dict[int, str]) -> list[str]:
-    """Kill the leader with SIGKILL; the helpers still alive a second later."""
+    """Kill the leader with SIGKILL; its helpers still alive a second later: those seen
+    before, and any still in its session (a worker started since)."""
     leader.send_signal(signal.SIGKILL)
     leader.wait()
     deadline = time.monotonic() + 1.0
-    left = list(family)
-    while left and time.monotonic() < deadline:
-        time.sleep(0.02)
+    while True:
+        family.update(_family(leader.pid))
         left = [pid for pid in family if _alive(pid, family[pid])]
-    names = []
-    for pid in left:
-        with_args = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
-        names.append(f"{pid}: {with_args.decode(errors='replace').strip()[:120]}")
-    return names
+        if not left or time.monotonic() > deadline:
+            break
+        time.sleep(0.02)
+    return [f"{pid}: {_command(pid).strip()[:120]}" for pid in left]
 
 
 @pytest.fixture
@@ -187,8 +197,7 @@ def test_refresh_killed_leaves_no_process_and_its_pipe_ends(
             chunk = os.read(refresh.stdout.fileno(), 65536)
             assert chunk, f"refresh ended early: {out.decode(errors='replace')}"
             out += chunk
-        # The resource tracker, the forkserver and two workers.
-        family = _wait_for_helpers(refresh.pid, 4, "the refresh")
+        family.update(_wait_for_helpers(refresh.pid, "the refresh"))
         left = _left_after_kill(refresh, family)
         assert not left, f"alive a second after the refresh was killed: {left}"
         assert _drain(refresh.stdout.fileno(), 1.0) is not None, "the output pipe never ends"
@@ -234,7 +243,7 @@ def test_reader_killed_during_a_refresh_leaves_no_process(
     drainer.start()
     family: dict[int, str] = {}
     try:
-        family = _wait_for_helpers(reader.pid, 4, "the reader", screen)
+        family.update(_wait_for_helpers(reader.pid, "the reader", screen))
         left = _left_after_kill(reader, family)
         assert not left, f"alive a second after the reader was killed: {left}"
     finally:
