@@ -124,7 +124,8 @@ class FeedParsers:
         """Parse a download (:func:`parse_feed`'s arguments) and save it to ``store``,
         off the event loop: in a worker, which writes to the same library file through
         its own connection, or else in a thread."""
-        if self.pool is not None:
+        pool = self.pool
+        if pool is not None:
             from tui_reader.core.store.store import StoreError  # loaded already: ``store`` is one
 
             try:  # the workers open the file by path: a disabled store would not stop them
@@ -133,7 +134,11 @@ class FeedParsers:
                 raise SaveFailed(str(exc)) from None
             path = os.fspath(store.path)
             try:
-                future = self.pool.submit(_parse_and_save, path, feed, download, kwargs)
+                # From a thread: a submit may start a worker, and the first one waits for
+                # the forkserver to start (about 0.2 s) while the reader's keys wait.
+                future = await asyncio.to_thread(
+                    pool.submit, _parse_and_save, path, feed, download, kwargs
+                )
                 result: Saved = await asyncio.wrap_future(future)
                 return result
             except (FeedError, SaveFailed):
