@@ -465,6 +465,30 @@ def test_small_refreshes_and_single_cores_use_a_thread(monkeypatch: pytest.Monke
     assert FeedParsers(100).pool is None
 
 
+def test_the_forkserver_preloads_modules_that_exist_with_the_workers_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The forkserver skips a preload it cannot import without a word: a stale name (a
+    # module renamed) would leave every worker to import the parser at its first feed.
+    import importlib
+    import multiprocessing
+
+    from tui_reader.core.feeds import workers
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no forkserver here")
+    preloaded: list[str] = []
+    context = multiprocessing.get_context("forkserver")
+    monkeypatch.setattr(context, "set_forkserver_preload", preloaded.extend)
+    pool = workers._process_pool(2)
+    if pool is None:
+        pytest.skip("no worker processes here")
+    pool.shutdown(wait=False)
+    assert workers._parse_and_save.__module__ in preloaded
+    for name in preloaded:
+        if name != "__main__":
+            importlib.import_module(name)
+
 class _Body(httpx.AsyncByteStream):
     def __init__(self, data: bytes) -> None:
         self.data = data
