@@ -459,6 +459,22 @@ async def test_a_library_moved_away_during_a_refresh_is_not_made_again(
     assert to_workers == ["_parse_and_save"] * 6
 
 
+async def test_feed_files_are_parsed_in_a_thread_not_in_worker_processes(
+    tmp_path: Path, to_workers: list[str]
+) -> None:
+    # The reader reads its feed files again at every start: processes started for them
+    # would start with the reader, on the cores its start needs.
+    feeds = []
+    for n in range(6):
+        path = tmp_path / f"f{n}.rss"
+        path.write_bytes(rss_with_items(f"<title>Post {n}</title><guid>g{n}</guid>"))
+        feeds.append(FeedConfig(str(path)))
+    with Store(tmp_path / "library.sqlite3") as store:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(_items)) as client:
+            outcomes = await refresh_all(client, store, feeds)
+        assert [(o.status, o.new_count) for o in outcomes] == [("updated", 1)] * 6
+    assert to_workers == []
+
 def test_small_refreshes_and_single_cores_use_a_thread(monkeypatch: pytest.MonkeyPatch) -> None:
     assert FeedParsers(1).pool is None
     monkeypatch.setattr(os, "cpu_count", lambda: 1)

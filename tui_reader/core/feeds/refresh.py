@@ -174,7 +174,9 @@ async def refresh_all(
             unique.append(feed)
     semaphore = asyncio.Semaphore(max(1, limits.concurrency))
     done = 0
-    parsers = FeedParsers(len(unique))
+    # Feed files are read again at every start of the reader: worker processes for them
+    # would start with the reader, on its cores. Processes are for fetched feeds.
+    parsers = FeedParsers(sum(1 for feed in unique if local_path(feed.url) is None))
 
     async def one(feed: FeedConfig) -> FeedOutcome:
         nonlocal done
