@@ -30,7 +30,7 @@ from tui_reader.core.feeds.model import FeedError
 from tui_reader.core.feeds.parse import parse_feed
 from tui_reader.core.feeds.refresh import refresh_all, refresh_feed
 from tui_reader.core.sources import FeedConfig
-from tui_reader.core.store.store import Store
+from tui_reader.core.store import Store
 
 URL = "https://example.org/feed.xml"
 XML = {"content-type": "application/rss+xml"}

@@ -23,7 +23,7 @@ from textual.widgets import Static
 from textual.widgets._toast import Toast
 
 from tui_reader.core.local.textio import MAX_BYTES
-from tui_reader.core.store.store import Store
+from tui_reader.core.store import Store
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.widgets.article_list import ArticleList
 from tui_reader.ui.widgets.document_view import DocumentView

@@ -20,7 +20,7 @@ from textual.widgets._toast import Toast
 from tui_reader.core.article import Article
 from tui_reader.core.feeds.fetch import Limits
 from tui_reader.core.sources import FeedConfig
-from tui_reader.core.store.store import Store
+from tui_reader.core.store import Store
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.screens.feeds import FeedsScreen
 from tui_reader.ui.screens.pickers import ConfirmOpen, LinkPicker, TagPicker

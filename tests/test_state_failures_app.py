@@ -23,7 +23,7 @@ from textual.widgets._toast import Toast
 from tui_reader import commands
 from tui_reader.core.local.posts import article_key
 from tui_reader.core.paths import database_file
-from tui_reader.core.store.store import Store, StoreError
+from tui_reader.core.store import Store, StoreError
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.widgets.article_list import ArticleList
 

@@ -14,7 +14,7 @@ from tui_reader.core.paths import config_file, database_file
 from tui_reader.core.sources import FeedConfig, is_feed_source
 
 if TYPE_CHECKING:
-    from tui_reader.core.store.store import Store
+    from tui_reader.core.store import Store
 
 GC_THRESHOLDS = (10_000, 50, 100)  # Python's defaults are (700, 10, 10)
 SWITCH_INTERVAL = 0.0005  # seconds a thread keeps the interpreter lock; Python's is 0.005
@@ -76,14 +76,16 @@ def resolve_sources(given: list[str], config: Config) -> tuple[list[str], list[F
 
 
 def open_store(check: bool = True) -> tuple[Store | None, str]:
-    """The library database, or (None, the reason it cannot be used). ``check=False``
-    leaves out ``PRAGMA quick_check``: the reader runs it after its first screen."""
-    from tui_reader.core.store.store import Store, StoreError
+    """The library database, or (None, the reason it cannot be used); a library opened
+    read-only comes with the reason. ``check=False`` leaves out ``PRAGMA quick_check``:
+    the reader runs it after its first screen."""
+    from tui_reader.core.store import Store, StoreError, describe
 
     try:
-        return Store(database_file(), check=check), ""
+        store = Store(database_file(), check=check)
     except StoreError as exc:
-        return None, str(exc)
+        return None, describe(exc)
+    return store, "" if store.read_only is None else str(store.read_only)
 
 
 def open_reader(sources: list[str], feeds: list[FeedConfig], config: Config, wpm: int) -> int:
@@ -121,8 +123,10 @@ def open_reader(sources: list[str], feeds: list[FeedConfig], config: Config, wpm
 
         store, problem = opening.result()
     messages = list(config.errors)
-    if problem:
-        messages.append(f"{problem} Reading state will not be saved in this session.")
+    if problem:  # a library opened read-only says so itself
+        from tui_reader.core.store import not_saved_notice
+
+        messages.append(problem if store is not None else not_saved_notice(problem))
     try:
         app = ReaderApp(
             sources,

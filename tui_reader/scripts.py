@@ -95,8 +95,10 @@ def refresh_command(config: Config) -> int:
         error(f"no feeds in {config_file()}; add [[feeds]] entries or use import-opml")
         return 2
     store, problem = open_store()
-    if store is None:
-        error(problem)
+    if store is None or store.read_only is not None:  # one line, not one per feed
+        error(problem if store is None else f"{problem} No feed was refreshed.")
+        if store is not None:
+            store.close()
         return 1
     limits = Limits()
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import signal
 import time
 from collections.abc import Iterable
 from contextlib import suppress
@@ -34,7 +36,7 @@ from tui_reader.core.markdown.links import resolve
 from tui_reader.core.sanitize import clean_error, clean_line
 from tui_reader.core.sources import FeedConfig
 from tui_reader.core.state import READ_AT_END, ReadingState
-from tui_reader.core.store.store import Store, StoreDamaged, StoreError
+from tui_reader.core.store import Store, StoreDamaged, StoreError, describe, not_saved_notice
 from tui_reader.ui.bindings import APP_BINDINGS
 from tui_reader.ui.feeds import FeedsMixin
 from tui_reader.ui.messages import ScanBatch, ScanFinished, ScanListed
@@ -219,6 +221,19 @@ class ReaderApp(FeedsMixin, App[None]):
             self._warm_up()  # no scan to wait for
         if self.feeds:
             self.load_cached_feeds(list(self.feeds))
+        self._exit_on_hangup()
+
+    def _exit_on_hangup(self) -> None:
+        """A closed terminal window (SIGHUP) or a polite kill (SIGTERM) ends the reader
+        the way ``q`` does, so the position read since the last save is written."""
+        if self.is_headless:  # tests: the signals belong to the test runner
+            return
+        loop = asyncio.get_running_loop()
+        for name in ("SIGHUP", "SIGTERM"):  # Windows has neither
+            number = getattr(signal, name, None)
+            if number is not None:
+                with suppress(NotImplementedError, RuntimeError, ValueError):
+                    loop.add_signal_handler(number, self.exit)
 
     def on_ready(self) -> None:
         """The first screen is out."""
@@ -260,7 +275,7 @@ class ReaderApp(FeedsMixin, App[None]):
         self.store = None
         self.state.store = None  # reading state lives on in memory
         self.notify(
-            f"{problem} Reading state will not be saved in this session.",
+            not_saved_notice(describe(problem)),
             severity="error",
             markup=False,
             timeout=20,

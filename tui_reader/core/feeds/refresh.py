@@ -25,7 +25,7 @@ from tui_reader.core.sources import FeedConfig
 if TYPE_CHECKING:
     import httpx
 
-    from tui_reader.core.store.store import Store
+    from tui_reader.core.store import Store
 
 ProgressCallback = Callable[[int, int, "FeedOutcome"], None]
 
@@ -145,7 +145,9 @@ async def _failed(
         # library's write lock for seconds, and the event loop must not wait for it.
         await asyncio.to_thread(store.record_feed_error, feed.url, message)
     except Exception as exc:  # the refresh result still reaches the user
-        message = f"{message} (and the error could not be saved: {clean_error(exc)})"
+        reason = clean_error(exc)
+        if reason not in message:  # a save that failed for the same reason: said once
+            message = f"{message} (and the error could not be saved: {reason})"
     title = clean_line(feed.title or (record.title if record else "") or feed.url)
     total = record.entry_count if record else 0
     return FeedOutcome(feed.url, title, "failed", 0, total, message, retry_after)

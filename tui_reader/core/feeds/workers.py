@@ -21,7 +21,7 @@ from tui_reader.core.sanitize import clean_error, clean_line
 from tui_reader.core.sources import FeedConfig
 
 if TYPE_CHECKING:
-    from tui_reader.core.store.store import Store
+    from tui_reader.core.store import Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +126,7 @@ class FeedParsers:
         its own connection, or else in a thread."""
         pool = self.pool
         if pool is not None:
-            from tui_reader.core.store.store import StoreError  # loaded already: ``store`` is one
+            from tui_reader.core.store import StoreError  # loaded already: ``store`` is one
 
             try:  # the workers open the file by path: a disabled store would not stop them
                 store.raise_if_disabled()
@@ -184,7 +184,7 @@ def _worker_store(path: str) -> Store:
     if store is None:
         from multiprocessing.util import Finalize
 
-        from tui_reader.core.store.store import Store
+        from tui_reader.core.store import Store
 
         store = _WORKER_STORES[path] = Store(
             Path(path), check=False, create=False, timeout=WORKER_SAVE_WAIT

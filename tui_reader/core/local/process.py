@@ -288,7 +288,7 @@ def _scan(sources: list[str], database: Path | None, out: BinaryIO) -> int:
     from tui_reader.core.local.pool import ParsePool
     from tui_reader.core.local.scan import scan_events
     from tui_reader.core.sanitize import clean_error
-    from tui_reader.core.store.store import Store, StoreError
+    from tui_reader.core.store import Store, StoreError
 
     _widen_pipe(out.fileno())
     # Nothing but events may reach the pipe: a stray print would garble the stream.

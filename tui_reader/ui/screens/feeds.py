@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
 from tui_reader.core.sanitize import clean_line
-from tui_reader.core.store.store import FeedRecord
+from tui_reader.core.store import FeedRecord
 from tui_reader.ui.bindings import PICKER_BINDINGS
 
 
