@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 from pilot_wait import wait_until
 from textual.pilot import Pilot
-from textual.widgets._toast import Toast
 
 from tui_reader import commands
 from tui_reader.core.local.posts import article_key
@@ -57,7 +56,7 @@ async def press_on(app: ReaderApp, pilot: Pilot, title: str, *keys: str) -> None
 
 
 def toasts(app: ReaderApp) -> list[str]:
-    return [toast.render().plain for toast in app.screen.query(Toast)]
+    return [toast.render().plain for toast in app.screen.query("Toast")]
 
 
 def fill_the_disk(store: Store) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import signal
 import time
 from collections.abc import Iterable
@@ -26,6 +25,7 @@ from textual.widgets import Input, Static
 from textual.widgets.input import Selection
 from textual.worker import get_current_worker
 
+from tui_reader import tuning
 from tui_reader.core.article import Article
 from tui_reader.core.history import History, Place
 from tui_reader.core.library import SORT_KEYS, Filter, Library, SortKey
@@ -238,13 +238,7 @@ class ReaderApp(FeedsMixin, App[None]):
     def on_ready(self) -> None:
         """The first screen is out."""
         self._painted = True
-        if not gc.isenabled():
-            # The command line turned the collector off for the start
-            # (commands.open_reader); from now on it runs. What the start made
-            # (Textual's classes, the articles so far) stays: frozen, later collections
-            # do not walk it. (An app run any other way, as in tests, is left alone.)
-            gc.freeze()
-            gc.enable()
+        tuning.after_first_screen()
         if self._warm_up_waits:
             self._warm_up()
         if self._store_unchecked:
@@ -987,14 +981,8 @@ class ReaderApp(FeedsMixin, App[None]):
         self.push_screen(HelpScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from tui_reader.ui.keys import keymap_of, palette_keys
+
         yield from super().get_system_commands(screen)
-        for binding in APP_BINDINGS:
-            if binding.action in ("quit", "help", "back"):
-                continue
-            yield SystemCommand(
-                binding.description,
-                f"key: {binding.key}",
-                lambda a=binding.action: self.run_action(a),
-            )
-        yield SystemCommand("Filter the list", "key: /", self.action_filter)
-        yield SystemCommand("Find in the article", "key: / in the reading pane", self.action_find)
+        for title, help_text, action in palette_keys(keymap_of(self)):
+            yield SystemCommand(title, help_text, partial(self.run_action, action))
