@@ -15,7 +15,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug.wrappers import Request, Response
 
 from tui_reader.core.feeds.fetch import Limits
-from tui_reader.core.feeds.refresh import FeedConfig
+from tui_reader.core.sources import FeedConfig
 from tui_reader.core.store import Store
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.widgets.article_list import ArticleList

@@ -20,17 +20,14 @@ from hypothesis import strategies as st
 
 from tui_reader.core.article import Heading
 from tui_reader.core.feeds import fastrss as feedxml
-from tui_reader.core.feeds.html import _TextExtractor, html_to_text, simple_markdown
+from tui_reader.core.feeds.html import simple_markdown
 from tui_reader.core.feeds.htmlmd import convert
-from tui_reader.core.feeds.refresh import (
-    FeedConfig,
-    FeedOutcome,
-    FeedParsers,
-    _Download,
-    parse_feed,
-    refresh_all,
-)
+from tui_reader.core.feeds.htmltext import _TextExtractor, html_to_text
+from tui_reader.core.feeds.parse import parse_feed
+from tui_reader.core.feeds.refresh import FeedOutcome, refresh_all
+from tui_reader.core.feeds.workers import Download, FeedParsers
 from tui_reader.core.markdown.text import analyse
+from tui_reader.core.sources import FeedConfig
 from tui_reader.core.store import Store
 
 URL = "https://example.org/blog/feed.xml"
@@ -305,7 +302,7 @@ def _save_each(
         try:
             for n, body in enumerate(bodies):
                 url = f"{URL}?n={n}"
-                download = _Download(body, XML, url)
+                download = Download(body, XML, url)
                 try:
                     results.append(
                         await parsers.parse_and_save(
@@ -367,7 +364,7 @@ def test_an_argument_that_cannot_go_to_a_process_falls_back_to_a_thread(tmp_path
 def to_workers(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the functions refresh_all handed to worker processes: a test of the
     processes path fails if the work quietly went to a thread instead."""
-    from tui_reader.core.feeds import refresh as feeds_module
+    from tui_reader.core.feeds import workers as feeds_module
 
     handed: list[str] = []
     real = feeds_module._process_pool
@@ -462,11 +459,51 @@ async def test_a_library_moved_away_during_a_refresh_is_not_made_again(
     assert to_workers == ["_parse_and_save"] * 6
 
 
+async def test_feed_files_are_parsed_in_a_thread_not_in_worker_processes(
+    tmp_path: Path, to_workers: list[str]
+) -> None:
+    # The reader reads its feed files again at every start: processes started for them
+    # would start with the reader, on the cores its start needs.
+    feeds = []
+    for n in range(6):
+        path = tmp_path / f"f{n}.rss"
+        path.write_bytes(rss_with_items(f"<title>Post {n}</title><guid>g{n}</guid>"))
+        feeds.append(FeedConfig(str(path)))
+    with Store(tmp_path / "library.sqlite3") as store:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(_items)) as client:
+            outcomes = await refresh_all(client, store, feeds)
+        assert [(o.status, o.new_count) for o in outcomes] == [("updated", 1)] * 6
+    assert to_workers == []
+
 def test_small_refreshes_and_single_cores_use_a_thread(monkeypatch: pytest.MonkeyPatch) -> None:
     assert FeedParsers(1).pool is None
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
     assert FeedParsers(100).pool is None
 
+
+def test_the_forkserver_preloads_modules_that_exist_with_the_workers_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The forkserver skips a preload it cannot import without a word: a stale name (a
+    # module renamed) would leave every worker to import the parser at its first feed.
+    import importlib
+    import multiprocessing
+
+    from tui_reader.core.feeds import workers
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no forkserver here")
+    preloaded: list[str] = []
+    context = multiprocessing.get_context("forkserver")
+    monkeypatch.setattr(context, "set_forkserver_preload", preloaded.extend)
+    pool = workers._process_pool(2)
+    if pool is None:
+        pytest.skip("no worker processes here")
+    pool.shutdown(wait=False)
+    assert workers._parse_and_save.__module__ in preloaded
+    for name in preloaded:
+        if name != "__main__":
+            importlib.import_module(name)
 
 class _Body(httpx.AsyncByteStream):
     def __init__(self, data: bytes) -> None:
@@ -532,7 +569,7 @@ async def test_a_cancelled_refresh_leaves_no_worker_waiting_for_the_lock(
     import sqlite3
     import time
 
-    from tui_reader.core.feeds import refresh as feeds_module
+    from tui_reader.core.feeds import workers as feeds_module
 
     pools = []
     real = feeds_module._process_pool

@@ -20,7 +20,8 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from tui_reader.core.feeds.fetch import Limits, make_client
-from tui_reader.core.feeds.refresh import FeedConfig, FeedOutcome, refresh_all, refresh_feed
+from tui_reader.core.feeds.refresh import FeedOutcome, refresh_all, refresh_feed
+from tui_reader.core.sources import FeedConfig
 from tui_reader.core.store import Store
 
 FAST = Limits(read_timeout=1.0, deadline=2.0, max_bytes=1024 * 1024)

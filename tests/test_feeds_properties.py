@@ -11,7 +11,8 @@ from feed_samples import article_strings, has_control
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui_reader.core.feeds.refresh import FeedError, ParsedFeed, parse_feed
+from tui_reader.core.feeds.model import FeedError, ParsedFeed
+from tui_reader.core.feeds.parse import parse_feed
 
 URL = "https://example.org/feed"
 SETTINGS = settings(

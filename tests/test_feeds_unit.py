@@ -24,15 +24,12 @@ from feed_samples import (
 )
 
 from tui_reader.core.article import Heading
-from tui_reader.core.feeds import refresh as feeds_module
+from tui_reader.core.feeds import parse as feeds_module
 from tui_reader.core.feeds.fetch import USER_AGENT, FetchError, Limits, fetch, parse_retry_after
-from tui_reader.core.feeds.refresh import (
-    FeedConfig,
-    FeedError,
-    parse_feed,
-    refresh_all,
-    refresh_feed,
-)
+from tui_reader.core.feeds.model import FeedError
+from tui_reader.core.feeds.parse import parse_feed
+from tui_reader.core.feeds.refresh import refresh_all, refresh_feed
+from tui_reader.core.sources import FeedConfig
 from tui_reader.core.store import Store
 
 URL = "https://example.org/feed.xml"

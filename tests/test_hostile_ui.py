@@ -18,7 +18,7 @@ from screen_output import terminal_bytes
 
 from tui_reader.core.article import Article
 from tui_reader.core.feeds.fetch import Limits
-from tui_reader.core.feeds.refresh import FeedConfig
+from tui_reader.core.sources import FeedConfig
 from tui_reader.core.store import Store
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.screens.feeds import FeedsScreen

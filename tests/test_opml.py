@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tui_reader.core.feeds.opml import OpmlError, parse_opml, read_opml, to_opml
-from tui_reader.core.feeds.refresh import FeedConfig
+from tui_reader.core.sources import FeedConfig
 
 NESTED = b"""<?xml version="1.0" encoding="UTF-8"?>
 <opml version="2.0">

@@ -7,7 +7,7 @@ import json
 
 from tui_reader.commands.common import error, open_store
 from tui_reader.core.article import Article
-from tui_reader.core.feeds.refresh import local_path
+from tui_reader.core.feeds.localfiles import local_path
 from tui_reader.core.library import Filter, Library
 from tui_reader.core.local.scan import discover_feeds, parse_local_feed, scan_sources
 from tui_reader.core.sanitize import clean_line

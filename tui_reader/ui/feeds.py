@@ -40,7 +40,7 @@ class FeedsMixin:
         if not feeds:
             return
         # The feed code loads here, with the first feed, not with the interface.
-        from tui_reader.core.feeds.refresh import local_path
+        from tui_reader.core.feeds.localfiles import local_path
         from tui_reader.core.local.scan import parse_local_feed
 
         if self.store is None:

@@ -8,7 +8,7 @@ hundreds of feeds is mostly that difference.
 DOCTYPE or ``xml:base``, and items whose children are the usual elements (title, link,
 guid, description, ``content:encoded``, author or ``dc:creator``, pubDate, ``dc:date``,
 category), each once and holding text only. For that shape it returns feedparser's own
-result, as far as tui-reader reads it (the keys of ``feeds._from_feedparser``), with
+result, as far as tui-reader reads it (the keys of ``parse._from_feedparser``), with
 feedparser's rules: the same encoding choice, whitespace, URL resolution, guid-as-link,
 title "looks like HTML" guess and text repairs. Anything else returns None and the caller
 uses feedparser; ``tests/test_feeds_fast.py`` checks both give the same articles.

@@ -31,13 +31,13 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from tui_reader import __version__
+from tui_reader import HOMEPAGE, __version__
 from tui_reader.core.limits import FetchError, FetchResult, Limits, format_size
 from tui_reader.core.sanitize import HTTP_SCHEMES, clean_error, clean_line
 
 __all__ = ["FetchError", "FetchResult", "Limits", "fetch", "format_size", "make_client"]
 
-USER_AGENT = f"tui-reader/{__version__} (+https://example.org/tui-reader)"
+USER_AGENT = f"tui-reader/{__version__} (+{HOMEPAGE})"
 ACCEPT = (
     "application/atom+xml, application/rss+xml, application/feed+json, "
     "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, */*;q=0.5"

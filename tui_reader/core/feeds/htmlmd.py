@@ -11,10 +11,10 @@ from typing import Any
 from bs4 import BeautifulSoup, Declaration, ProcessingInstruction
 from markdownify import ATX, MarkdownConverter
 
-from tui_reader.core.feeds.html import (
-    _BACKTICKS,
+from tui_reader.core.feeds.htmltext import (
+    BACKTICKS,
     DROPPED_TAGS,
-    _chomp,
+    chomp,
     escape_declarations,
     escape_markdown,
     escape_text,
@@ -57,7 +57,7 @@ class FeedMarkdownConverter(_Converter):  # type: ignore[misc]
     def convert_a(self, el: Any, text: str, parent_tags: Any) -> str:
         if "_noformat" in parent_tags or "a" in parent_tags:
             return text
-        prefix, suffix, text = _chomp(text)
+        prefix, suffix, text = chomp(text)
         if not text:
             return ""
         href = resolve_url(el.get("href"), self.base)
@@ -92,7 +92,7 @@ class FeedMarkdownConverter(_Converter):  # type: ignore[misc]
             return ""
         text = text.strip("\n")
         # A fence longer than any backtick run inside, so the code cannot close it.
-        longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
+        longest = max((len(run) for run in BACKTICKS.findall(text)), default=0)
         fence = "`" * max(3, longest + 1)
         return f"\n\n{fence}\n{text}\n{fence}\n\n"
 

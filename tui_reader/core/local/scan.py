@@ -459,7 +459,9 @@ def load_body(article: Article) -> LoadedBody:
 def parse_local_feed(feed: FeedConfig, max_bytes: int = 10 * 1024 * 1024) -> tuple[list[Article], str]:
     """Articles of a local feed file, read without the cache: ``(articles, error)``."""
     # The feed code loads with the first feed file: a scan of posts does not need it.
-    from tui_reader.core.feeds.refresh import FeedError, local_path, parse_feed, read_local_feed
+    from tui_reader.core.feeds.localfiles import local_path, read_local_feed
+    from tui_reader.core.feeds.model import FeedError
+    from tui_reader.core.feeds.parse import parse_feed
 
     shown = feed.title or clean_line(feed.url)
     path = local_path(feed.url)
