@@ -275,8 +275,10 @@ class ReaderApp(FeedsMixin, App[None]):
         for pane_id in PANES:
             self.query_one(f"#{pane_id}").set_class(pane_id == pane.id, "-active")
 
-    def on_resize(self) -> None:
-        self._layout_for(self.size.width)
+    def on_resize(self, event: events.Resize) -> None:
+        # The event's size: this handler runs before Textual's own, so self.size is
+        # still the size before this resize.
+        self._layout_for(event.size.width)
 
     def _layout_for(self, width: int) -> None:
         self.screen.set_class(width < NARROW, "-narrow")
@@ -441,9 +443,11 @@ class ReaderApp(FeedsMixin, App[None]):
             self._fill_timer.stop()
             self._fill_timer = None
         articles = self.query_one(ArticleList)
-        keep = articles.current.key if articles.current else None
-        if articles.cursor == 0 and (self.loading or self.measuring):
-            keep = None  # still filling in: the top row stays the top row, not one article
+        # Batches come in any order, newer ones above older: an untouched cursor stays
+        # on the first row, the user's on their article, else the one being read.
+        keep = self.article.key if self.article is not None else None
+        if articles.placed and articles.current is not None:
+            keep = articles.current.key
         rows = self.library.select(
             self.filter,
             self.sort,
