@@ -205,9 +205,11 @@ def test_after_a_storm_of_resizes_the_layout_is_the_last_sizes(
             )
         panes = 1 if last[0] < 100 else 2
         screen = terminal.wait_for(
-            lambda s, panes=panes, last=last: "min read" in s
-            and len(s.splitlines()[0]) == last[0]
-            and _boxes_on_top_line(s) == panes,
+            lambda s, panes=panes, last=last: (
+                "min read" in s
+                and len(s.splitlines()[0]) == last[0]
+                and _boxes_on_top_line(s) == panes
+            ),
             f"the layout of {last[0]}x{last[1]}: {panes} pane(s)",
         )
         assert "Traceback" not in screen
@@ -239,15 +241,19 @@ def _first_row(screen: str) -> str:
 def test_every_later_start_shows_the_newest_post_on_the_first_row(
     terminal: Terminal, tmp_path: Path
 ) -> None:
-    count = 3000  # three snapshot batches
+    # Ten snapshot batches: with three (3,000 posts) they reached the reader together
+    # and the fault never showed; with ten it did, on the code before the fix.
+    count = 10_000
     newest = _write_library(tmp_path / "posts", count)
     terminal.wait_for(lambda s: s.rstrip().endswith("$"), "the shell prompt")
-    for _start_number in range(6):  # a first start, then later starts from the snapshot
+    for _start_number in range(5):  # a first start, then later starts from the snapshot
         _start(terminal, tmp_path / "posts")
         screen = terminal.wait_for(
-            lambda s: f"{count} of {count}" in s
-            and "measuring" not in s
-            and "Generated post" in _first_row(s),
+            lambda s: (
+                f"{count} of {count}" in s
+                and "measuring" not in s
+                and "Generated post" in _first_row(s)
+            ),
             "the whole list",
         )
         assert newest in _first_row(screen), screen
