@@ -183,7 +183,7 @@ async def test_the_users_article_keeps_its_row_in_view_as_batches_come(
         listed = article_list(app)
         if user == "opened-an-article":
             kept = app.library.articles[0]  # the oldest: not the row under the cursor
-            app.open_article(kept)
+            app.main.open_article(kept)
         else:
             await pilot.press("j", "j")
             assert listed.current is not None
