@@ -195,3 +195,20 @@ async def test_the_users_article_keeps_its_row_in_view_as_batches_come(
         assert listed.current is not None and listed.current.key == kept.key
         visible = [listed.render_line(y).text for y in range(listed.size.height)]
         assert any(kept.title in row for row in visible)
+
+
+async def test_a_resize_behind_a_dialog_lays_out_the_screen_beneath(sample_content: Path) -> None:
+    # The help screen is open while the terminal shrinks: once it closes, the reader
+    # must show the narrow layout, not the one from before the dialog.
+    app = ReaderApp([str(sample_content)])
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await open_first_article(app, pilot)
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
+        await pilot.resize_terminal(*NARROW)
+        await settle(app, pilot)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: type(app.screen).__name__ != "HelpScreen")
+        await settle(app, pilot)
+        assert_reading_layout(app, NARROW[0])
