@@ -64,6 +64,14 @@ class ListPane(Vertical):
         self._ready = False  # mounted: articles the app adds can be shown
 
     def compose(self) -> ComposeResult:
+        header = Static(id="list-header")
+        articles = ArticleList(id="articles")
+        # Given before the list is mounted: its first resize (and the header it draws)
+        # may come before this pane's Mount event is handled.
+        articles.minutes = self.library.minutes
+        articles.decorate = self._decorate
+        # One line whatever it says: no layout (a layout repaints the whole screen).
+        articles.show_header = partial(header.update, layout=False)
         yield Static(id="filter-bar")
         # select_on_focus=False: letters typed in the same burst as "/" are in the
         # field before it has focus, and selecting them then let the next backspace
@@ -73,17 +81,11 @@ class ListPane(Vertical):
             id="filter-input",
             select_on_focus=False,
         )
-        yield Static(id="list-header")
-        yield ArticleList(id="articles")
+        yield header
+        yield articles
 
     def on_mount(self) -> None:
         self._ready = True
-        articles = self.query_one(ArticleList)
-        articles.minutes = self.library.minutes
-        articles.decorate = self._decorate
-        header = self.query_one("#list-header", Static)
-        # One line whatever it says: no layout (a layout repaints the whole screen).
-        articles.show_header = partial(header.update, layout=False)
         if len(self.library):
             self.apply_filter()  # articles came before the list was mounted
         else:
