@@ -47,7 +47,7 @@ from tui_reader.core.local.frontmatter import split_front_matter  # noqa: E402
 from tui_reader.core.local.scan import scan_sources  # noqa: E402
 from tui_reader.core.local.textio import read_text_file  # noqa: E402
 from tui_reader.core.markdown.document import Document, markdown_parser  # noqa: E402
-from tui_reader.core.store.store import Store  # noqa: E402
+from tui_reader.core.store import Store  # noqa: E402
 
 PARTS = ("inprocess", "article", "library", "feeds")
 

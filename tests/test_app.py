@@ -23,7 +23,6 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, SelectionList, Static
-from textual.widgets._toast import Toast
 
 from tests.pilot_wait import settle, wait_until
 from tui_reader.ui.app import ReaderApp
@@ -631,7 +630,7 @@ async def test_unsafe_links_are_refused_and_nothing_opens(
         assert app.screen is base_screen, "no confirmation, no picker, nothing"
         assert app.main.article is before
         assert opened == []
-        toasts = [plain(toast.render()) for toast in app.screen.query(Toast)]
+        toasts = [plain(toast.render()) for toast in app.screen.query("Toast")]
         assert any("never opened" in toast for toast in toasts), toasts
 
 
@@ -642,7 +641,7 @@ async def test_link_to_a_non_markdown_file_is_refused(sample_content: Path) -> N
         app.main.follow("notes.txt")
         await settle(app, pilot)
         assert app.main.article is before
-        toasts = [plain(toast.render()) for toast in app.screen.query(Toast)]
+        toasts = [plain(toast.render()) for toast in app.screen.query("Toast")]
         assert any("not a Markdown file" in toast for toast in toasts), toasts
 
 

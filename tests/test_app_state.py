@@ -16,7 +16,7 @@ from werkzeug.wrappers import Request, Response
 
 from tui_reader.core.feeds.fetch import Limits
 from tui_reader.core.feeds.refresh import FeedConfig
-from tui_reader.core.store.store import Store
+from tui_reader.core.store import Store
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.widgets.article_list import ArticleList
 from tui_reader.ui.widgets.document_view import DocumentView

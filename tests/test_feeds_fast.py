@@ -31,7 +31,7 @@ from tui_reader.core.feeds.refresh import (
     refresh_all,
 )
 from tui_reader.core.markdown.text import analyse
-from tui_reader.core.store.store import Store
+from tui_reader.core.store import Store
 
 URL = "https://example.org/blog/feed.xml"
 XML = {"content-type": "application/rss+xml; charset=utf-8"}
@@ -576,7 +576,7 @@ async def wait_for_workers(pools: list) -> None:  # type: ignore[type-arg]
 def test_worker_processes_never_write_to_a_library_found_damaged(tmp_path: Path) -> None:
     """Workers open the library by path; once the reader has found it damaged and
     disabled it, a refresh saves nothing there, in workers or in a thread."""
-    from tui_reader.core.store.store import StoreDamaged
+    from tui_reader.core.store import StoreDamaged
 
     with Store(tmp_path / "library.sqlite3") as store:
         store.disable(StoreDamaged("library.sqlite3: database is damaged (test)"))

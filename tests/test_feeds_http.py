@@ -21,7 +21,7 @@ from werkzeug import Request, Response
 
 from tui_reader.core.feeds.fetch import Limits, make_client
 from tui_reader.core.feeds.refresh import FeedConfig, FeedOutcome, refresh_all, refresh_feed
-from tui_reader.core.store.store import Store
+from tui_reader.core.store import Store
 
 FAST = Limits(read_timeout=1.0, deadline=2.0, max_bytes=1024 * 1024)
 

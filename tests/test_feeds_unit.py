@@ -33,7 +33,7 @@ from tui_reader.core.feeds.refresh import (
     refresh_all,
     refresh_feed,
 )
-from tui_reader.core.store.store import Store
+from tui_reader.core.store import Store
 
 URL = "https://example.org/feed.xml"
 XML = {"content-type": "application/rss+xml"}

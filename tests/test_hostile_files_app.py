@@ -17,13 +17,12 @@ from pathlib import Path
 
 import pytest
 from pilot_wait import wait_until
-from rich.console import Console
+from screen_output import terminal_bytes
 from textual.pilot import Pilot
 from textual.widgets import Static
-from textual.widgets._toast import Toast
 
 from tui_reader.core.local.textio import MAX_BYTES
-from tui_reader.core.store.store import Store
+from tui_reader.core.store import Store
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.widgets.article_list import ArticleList
 from tui_reader.ui.widgets.document_view import DocumentView
@@ -58,12 +57,6 @@ def hostile_folder(root: Path) -> Path:
     return folder
 
 
-def terminal_bytes(app: ReaderApp) -> str:
-    console = Console(
-        force_terminal=True, color_system="truecolor", width=140, legacy_windows=False
-    )
-    return app.screen._compositor.render_full_update().render_segments(console)
-
 
 async def open_titled(app: ReaderApp, pilot: Pilot, title: str) -> list[str]:
     """Open the article with this title; return the lines the reading pane shows."""
@@ -74,7 +67,9 @@ async def open_titled(app: ReaderApp, pilot: Pilot, title: str) -> list[str]:
     view = app.query_one(DocumentView)
     await wait_until(
         pilot,
-        lambda: app.main.article is not None and app.main.article.title == title and view._lines,
+        lambda: app.main.article is not None
+        and app.main.article.title == title
+        and view.rendered_sections,
     )
     await app.workers.wait_for_complete()
     await pilot.pause()
@@ -107,7 +102,7 @@ async def test_hostile_folder_lists_good_files_and_names_each_bad_one(tmp_path: 
                 "bad\ufffdname",
             }
 
-            toasts = "\n".join(toast.render().plain for toast in app.screen.query(Toast))
+            toasts = "\n".join(toast.render().plain for toast in app.screen.query("Toast"))
             assert "4 files could not be read fully" in toasts
             assert "binary.md: not a text file" in toasts
             assert "broken.md: YAML front matter:" in toasts

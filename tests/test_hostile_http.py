@@ -23,7 +23,7 @@ from test_feeds_http import RawServer
 
 from tui_reader.core.feeds.fetch import Limits, make_client
 from tui_reader.core.feeds.refresh import FeedConfig, FeedOutcome, refresh_feed
-from tui_reader.core.store.store import Store
+from tui_reader.core.store import Store
 
 FAST = Limits(read_timeout=2.0, deadline=5.0, max_bytes=1024 * 1024)
 MB = 1024 * 1024

@@ -49,7 +49,7 @@ async def read_by_headings(app: ReaderApp, pilot: Pilot) -> dict[str, str]:
     """Open the article, then show each heading in turn; what was on screen at each."""
     await pilot.press("enter")
     view = app.query_one(DocumentView)
-    await wait_until(pilot, lambda: view.document is not None and view._lines)
+    await wait_until(pilot, lambda: view.document is not None and view.rendered_sections)
     await pilot.pause()
     seen = {CASES[0][0]: screen(view)}
     for heading, _body, _note in CASES[1:]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.console import Console
+from screen_output import terminal_bytes
 
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.widgets.article_list import ArticleList
@@ -46,11 +46,6 @@ def hostile_folder(root: Path) -> Path:
     return root
 
 
-def terminal_bytes(app: ReaderApp) -> str:
-    console = Console(force_terminal=True, color_system="truecolor", width=140, legacy_windows=False)
-    update = app.screen._compositor.render_full_update()
-    return update.render_segments(console)
-
 
 def assert_clean(output: str) -> None:
     for signature in SIGNATURES:
@@ -72,7 +67,7 @@ async def test_hostile_title_tags_author_and_body_never_reach_the_terminal(tmp_p
         await pilot.press("enter")
         view = app.query_one(DocumentView)
         for _ in range(200):
-            if view.document is not None and view._lines:
+            if view.document is not None and view.rendered_sections:
                 break
             await pilot.pause(0.02)
         await pilot.pause()

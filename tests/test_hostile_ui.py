@@ -14,13 +14,12 @@ from pathlib import Path
 import pytest
 from pilot_wait import wait_until
 from pytest_httpserver import HTTPServer
-from rich.console import Console
-from textual.widgets._toast import Toast
+from screen_output import terminal_bytes
 
 from tui_reader.core.article import Article
 from tui_reader.core.feeds.fetch import Limits
 from tui_reader.core.feeds.refresh import FeedConfig
-from tui_reader.core.store.store import Store
+from tui_reader.core.store import Store
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.screens.feeds import FeedsScreen
 from tui_reader.ui.screens.pickers import ConfirmOpen, LinkPicker, TagPicker
@@ -33,12 +32,6 @@ PAYLOAD = f"{ESC}]0;pwned\x07{ESC}[2J\x9b6n"
 URL = "https://example.org/[/]?q=[@click=app.quit]"
 
 
-def terminal_bytes(app: ReaderApp) -> str:
-    console = Console(
-        force_terminal=True, color_system="truecolor", width=140, legacy_windows=False
-    )
-    return app.screen._compositor.render_full_update().render_segments(console)
-
 
 def assert_clean(output: str) -> None:
     for bad in ("]0;pwned", "[2J", "\x9b", "\x07", "]8;;file:"):
@@ -46,7 +39,7 @@ def assert_clean(output: str) -> None:
 
 
 def toasts(app: ReaderApp) -> list[str]:
-    return [toast.render().plain for toast in app.screen.query(Toast)]
+    return [toast.render().plain for toast in app.screen.query("Toast")]
 
 
 async def test_tag_picker_link_list_and_url_confirmation_show_markup_literally(
@@ -76,7 +69,7 @@ async def test_tag_picker_link_list_and_url_confirmation_show_markup_literally(
 
         await pilot.press("enter")
         view = app.query_one(DocumentView)
-        await wait_until(pilot, lambda: view.document is not None and view._lines)
+        await wait_until(pilot, lambda: view.document is not None and view.rendered_sections)
         await pilot.press("l")
         await wait_until(pilot, lambda: isinstance(app.screen, LinkPicker))
         await pilot.pause()
@@ -161,7 +154,7 @@ async def test_a_link_full_of_shell_syntax_reaches_the_browser_as_one_argument(
         await wait_until(pilot, lambda: not app.loading and app.query_one(ArticleList).articles)
         await pilot.press("enter")
         view = app.query_one(DocumentView)
-        await wait_until(pilot, lambda: view.document is not None and view._lines)
+        await wait_until(pilot, lambda: view.document is not None and view.rendered_sections)
         app.main.follow(href)
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmOpen))
         await pilot.pause()

@@ -184,7 +184,7 @@ async def test_contents_cursor_rest_prepares_the_jump(tmp_path: Path) -> None:
         await pilot.pause(0.2)  # the cursor rests: its heading is rendered ahead
         view = app.query_one(DocumentView)
         target = view.document.heading_sections[app.query_one(TocList).cursor]
-        assert target in view._lines
+        assert target in view.rendered_sections
         await pilot.press("enter")
         await pilot.pause()
         assert view.top_section == target

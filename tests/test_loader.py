@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tui_reader.core.library import Filter, Library
 from tui_reader.core.local.scan import scan_sources
-from tui_reader.core.store.store import Store
+from tui_reader.core.store import Store
 
 
 def _posts(root: Path, count: int) -> None:

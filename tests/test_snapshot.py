@@ -15,7 +15,7 @@ import pytest
 from tui_reader.core.local import snapshot
 from tui_reader.core.local.events import Found, loads_event
 from tui_reader.core.local.scan import scan_events
-from tui_reader.core.store.store import Store
+from tui_reader.core.store import Store
 
 
 @pytest.fixture(autouse=True)

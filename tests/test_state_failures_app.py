@@ -18,12 +18,11 @@ from pathlib import Path
 import pytest
 from pilot_wait import wait_until
 from textual.pilot import Pilot
-from textual.widgets._toast import Toast
 
 from tui_reader import commands
 from tui_reader.core.local.posts import article_key
 from tui_reader.core.paths import database_file
-from tui_reader.core.store.store import Store, StoreError
+from tui_reader.core.store import Store, StoreError
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.widgets.article_list import ArticleList
 
@@ -57,7 +56,7 @@ async def press_on(app: ReaderApp, pilot: Pilot, title: str, *keys: str) -> None
 
 
 def toasts(app: ReaderApp) -> list[str]:
-    return [toast.render().plain for toast in app.screen.query(Toast)]
+    return [toast.render().plain for toast in app.screen.query("Toast")]
 
 
 def fill_the_disk(store: Store) -> None:

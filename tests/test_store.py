@@ -1,4 +1,4 @@
-"""Tests for the library database (tui_reader.core.store.store) and its location (core.paths).
+"""Tests for the library database (tui_reader.core.store) and its location (core.paths).
 
 Everything runs against real SQLite files under tmp_path: no mocks. The cases follow
 THREATS.md rows 13, 16 and 18 — state must survive refreshes, migrations, odd file
@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from tui_reader.core import paths
 from tui_reader.core.article import Article, Heading
-from tui_reader.core.store.store import (
+from tui_reader.core.store import (
     APPLICATION_ID,
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -723,7 +723,7 @@ _WRITER = """
 import sys
 from pathlib import Path
 from tui_reader.core.article import Article
-from tui_reader.core.store.store import Store
+from tui_reader.core.store import Store
 db, prefix, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 url = "https://shared.example/feed"
 with Store(db) as s:
@@ -841,10 +841,10 @@ def test_processes_creating_the_same_new_library_at_once_all_open_it(tmp_path: P
 
 
 def test_the_entry_statements_name_every_column_an_entry_is_saved_with() -> None:
-    from tui_reader.core.store import store as store_module
+    from tui_reader.core.store import feed_cache
 
     values = Store._entry_values("u", "e", entry("e"), "now")
-    assert list(values) == list(store_module._ENTRY_VALUES)
+    assert list(values) == list(feed_cache._ENTRY_VALUES)
 
 
 def test_a_feed_whose_search_rows_fail_is_not_saved_at_all(store: Store) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tui_reader.core.store.store import Store
+from tui_reader.core.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,7 +30,7 @@ CHILD = r"""
 import os, sys
 from pathlib import Path
 from tui_reader.core.article import Article
-from tui_reader.core.store.store import Store
+from tui_reader.core.store import Store
 
 db, marker, round_ = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
 store = Store(db)

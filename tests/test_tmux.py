@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from tmux_env import terminal_env
 
 pytestmark = pytest.mark.skipif(
     shutil.which("tmux") is None, reason="tmux is not installed (CI installs it)"
@@ -70,18 +71,7 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
     name = f"tui-reader-test-{uuid.uuid4().hex[:10]}"
     term = Terminal(socket=name, session=name)
     # A plain shell with no user rc files, so the prompt is predictable: "$ ".
-    env = {
-        "TUI_READER_CONFIG_DIR": str(tmp_path / "config"),
-        "TUI_READER_DATA_DIR": str(tmp_path / "data"),
-        "TERM": "xterm-256color",
-        "PS1": "$ ",
-        "HOME": str(tmp_path),
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "LANG": "C.UTF-8",
-        "LC_ALL": "C.UTF-8",
-    }
-    if "PYTHONPATH" in os.environ:  # run the same code the rest of the suite imports
-        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+    env = terminal_env(tmp_path, PS1="$ ")
     settings = ["-f", "/dev/null"]  # no user tmux.conf
     command = ["env", "-i", *(f"{k}={v}" for k, v in env.items()), "sh"]
     try:

@@ -73,10 +73,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command is not None:
         argv = argv[:position] + argv[position + 1 :]
     args = build_parser(command).parse_args(argv)
-    from tui_reader import commands
+    from tui_reader.commands import run
 
     try:
-        return commands.run(command, args)
+        return run(command, args)
     except BrokenPipeError:  # `tui-reader list | head`
         sys.stderr.close()
         return 0

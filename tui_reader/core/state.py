@@ -6,14 +6,14 @@ second by :meth:`ReadingState.flush` (and on quit), so a ``kill -9`` loses at mo
 last second of scrolling and nothing else.
 
 Without a store (the database could not be opened) state lives in memory only, and the
-UI says so.
+UI says so; with one opened read-only, what it holds is shown and changes stay in memory.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tui_reader.core.store.store import ArticleState, Store, StoreError
+from tui_reader.core.store import ArticleState, Store, StoreError
 
 READ_AT_END = 0.98  # scrolled through: counts as read
 
@@ -50,8 +50,8 @@ class ReadingState:
         return state
 
     def _write(self, action: str, *args: object) -> None:
-        if self.store is None:
-            return
+        if self.store is None or self.store.read_only is not None:
+            return  # the user was told at the start that nothing is saved
         try:
             getattr(self.store, action)(*args)
         except StoreError as exc:

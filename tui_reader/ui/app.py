@@ -8,7 +8,8 @@ gives way to keys, the integrity check a moment after the first screen.
 
 from __future__ import annotations
 
-import gc
+import asyncio
+import signal
 import time
 from collections.abc import Iterable
 from contextlib import suppress
@@ -23,6 +24,7 @@ from textual.widgets import Input, Static
 from textual.widgets.input import Selection
 from textual.worker import get_current_worker
 
+from tui_reader import tuning
 from tui_reader.core.article import Article
 from tui_reader.core.library import Library
 from tui_reader.core.limits import Limits
@@ -31,8 +33,7 @@ from tui_reader.core.local.process import ScanProcess
 from tui_reader.core.sanitize import clean_line
 from tui_reader.core.sources import FeedConfig
 from tui_reader.core.state import ReadingState
-from tui_reader.core.store.store import Store, StoreDamaged, StoreError
-from tui_reader.ui.bindings import APP_BINDINGS
+from tui_reader.core.store import Store, StoreDamaged, StoreError, describe, not_saved_notice
 from tui_reader.ui.feeds import FeedsService
 from tui_reader.ui.messages import ScanBatch, ScanFinished, ScanListed
 from tui_reader.ui.screens.main import MainScreen
@@ -171,17 +172,24 @@ class ReaderApp(App[None]):
             self._warm_up()  # no scan to wait for
         if self.feeds_service.feeds:
             self.feeds_service.load_cached(list(self.feeds_service.feeds))
+        self._exit_on_hangup()
+
+    def _exit_on_hangup(self) -> None:
+        """A closed terminal window (SIGHUP) or a polite kill (SIGTERM) ends the reader
+        the way ``q`` does, so the position read since the last save is written."""
+        if self.is_headless:  # tests: the signals belong to the test runner
+            return
+        loop = asyncio.get_running_loop()
+        for name in ("SIGHUP", "SIGTERM"):  # Windows has neither
+            number = getattr(signal, name, None)
+            if number is not None:
+                with suppress(NotImplementedError, RuntimeError, ValueError):
+                    loop.add_signal_handler(number, self.exit)
 
     def on_ready(self) -> None:
         """The first screen is out."""
         self._painted = True
-        if not gc.isenabled():
-            # The command line turned the collector off for the start
-            # (commands.open_reader); from now on it runs. What the start made
-            # (Textual's classes, the articles so far) stays: frozen, later collections
-            # do not walk it. (An app run any other way, as in tests, is left alone.)
-            gc.freeze()
-            gc.enable()
+        tuning.after_first_screen()
         if self._warm_up_waits:
             self._warm_up()
         if self._store_unchecked:
@@ -212,7 +220,7 @@ class ReaderApp(App[None]):
         self.store = None
         self.state.store = None  # reading state lives on in memory
         self.notify(
-            f"{problem} Reading state will not be saved in this session.",
+            not_saved_notice(describe(problem)),
             severity="error",
             markup=False,
             timeout=20,
@@ -385,15 +393,9 @@ class ReaderApp(App[None]):
 
     # -- routing ------------------------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from tui_reader.ui.keys import keymap_of, palette_keys
+
         yield from super().get_system_commands(screen)
-        main = self.main
-        for binding in APP_BINDINGS:
-            if binding.action in ("quit", "help", "back"):
-                continue
-            yield SystemCommand(
-                binding.description,
-                f"key: {binding.key}",
-                lambda a=binding.action: self.run_action(a, main),
-            )
-        yield SystemCommand("Filter the list", "key: /", main.action_filter)
-        yield SystemCommand("Find in the article", "key: / in the reading pane", main.action_find)
+        main = self.main  # the keys act on the main screen, whatever is above it
+        for title, help_text, action in palette_keys(keymap_of(self)):
+            yield SystemCommand(title, help_text, partial(self.run_action, action, main))

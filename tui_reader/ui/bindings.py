@@ -1,8 +1,9 @@
 """Every key binding of tui-reader, in one place.
 
 Each binding has an ``id``, so users can remap it from the ``[keys]`` table of the config
-file (``toggle_toc = "f2"``), which the app passes to ``App.set_keymap``. The help screen
-is generated from these lists, so it can never disagree with them.
+file (``toggle_toc = "f2"``), which the app passes to ``App.set_keymap``. The help screen,
+the footer, the command palette and the README's keys table are generated from these
+lists by :mod:`tui_reader.ui.keys`, so they can never disagree with them.
 """
 
 from __future__ import annotations
@@ -73,62 +74,91 @@ TOC_BINDINGS: list[Binding] = [
     Binding("enter", "select", "Jump", id="toc_jump"),
 ]
 
+# The lists of the pop-up screens (tags, links, feeds); the arrows are the widgets' own.
 PICKER_BINDINGS: list[Binding] = [
     Binding("j", "cursor_down", "Down", id="picker_down", show=False),
     Binding("k", "cursor_up", "Up", id="picker_up", show=False),
 ]
-
-# What the help screen shows, in reading order: (keys, what they do).
-HELP_SECTIONS: list[tuple[str, list[tuple[str, str]]]] = [
-    (
-        "Everywhere",
-        [
-            ("Tab / Shift+Tab", "switch pane"),
-            ("Esc", "back: close the search, the article, or clear filters"),
-            ("t", "tag picker (choose several: articles must have all of them)"),
-            ("x", "clear every filter"),
-            ("S", "sort by date, title or read time"),
-            ("T", "show or hide the table of contents"),
-            ("l", "list the links of the article, Enter follows one"),
-            ("o / y", "open the article's link in the browser / copy it"),
-            ("m", "mark read / unread"),
-            ("s", "star / unstar"),
-            ("u", "show only unread articles (again: all)"),
-            ("*", "show only starred articles (again: all)"),
-            ("M", "time budget: at most 5, 10, 20 minutes, or no limit"),
-            ("ctrl+f", "search the full text of every article (ranked)"),
-            ("a", "related articles: the most shared tags"),
-            ("alt+← alt+→", "back / forward through followed links"),
-            ("r / R", "refresh this feed / all feeds"),
-            ("F", "feeds: last update, entries, last error"),
-            ("ctrl+p", "command palette"),
-            ("?", "this help"),
-            ("q", "quit"),
-        ],
-    ),
-    (
-        "Article list",
-        [
-            ("j k / ↑ ↓", "move"),
-            ("g G / Home End", "top / bottom"),
-            ("space b / PgDn PgUp", "page down / up"),
-            ("Enter", "open the article"),
-            ("/", "filter by title, tags, author and summary as you type"),
-        ],
-    ),
-    (
-        "Reading pane",
-        [
-            ("j k / ↑ ↓", "scroll a line"),
-            ("space b / PgDn PgUp", "page down / up"),
-            ("ctrl+d ctrl+u", "half a page down / up"),
-            ("g G / Home End", "top / bottom"),
-            ("] [", "next / previous heading"),
-            ("/", "find in the article; n N next / previous match; Esc ends"),
-        ],
-    ),
-    (
-        "Table of contents",
-        [("j k / ↑ ↓", "move"), ("Enter", "jump to the heading")],
-    ),
+# Textual's lists have these keys already; named here, they are listed and can be remapped.
+TAG_LIST_BINDINGS: list[Binding] = [
+    *PICKER_BINDINGS,
+    Binding("space", "select", "Choose", id="tags_choose", show=False),
 ]
+LINK_LIST_BINDINGS: list[Binding] = [
+    *PICKER_BINDINGS,
+    Binding("enter", "select", "Follow", id="links_follow", show=False),
+]
+
+TAG_PICKER_BINDINGS: list[Binding] = [
+    Binding("escape", "cancel", "Cancel", id="tags_cancel"),
+    Binding("enter", "apply", "Apply", id="tags_apply", priority=True),
+    Binding("x", "clear", "Clear", id="tags_clear"),
+]
+LINK_PICKER_BINDINGS: list[Binding] = [
+    Binding("escape", "dismiss(None)", "Close", id="links_close"),
+]
+CONFIRM_BINDINGS: list[Binding] = [
+    Binding("y,enter", "dismiss(True)", "Open", id="confirm_open"),
+    Binding("n,escape", "dismiss(False)", "Cancel", id="confirm_cancel"),
+]
+FEEDS_SCREEN_BINDINGS: list[Binding] = [
+    Binding("escape,q,F", "dismiss(None)", "Close", id="feeds_close"),
+]
+HELP_BINDINGS: list[Binding] = [
+    Binding("escape,q,question_mark", "dismiss", "Close", id="help_close"),
+    Binding("j,down", "scroll(1)", "Down", id="help_down", show=False),
+    Binding("k,up", "scroll(-1)", "Up", id="help_up", show=False),
+]
+
+# What each key does, as the help screen, the command palette and the README say it
+# (tui_reader.ui.keys builds them all from these lists). Ids on one row share it: their
+# keys are shown side by side, "] / [", in the row of the first binding.
+HELP_ROWS: dict[tuple[str, ...], str] = {
+    ("quit",): "quit",
+    ("help",): "this help",
+    ("next_pane", "previous_pane"): "switch pane (list, article, contents)",
+    ("back",): "back: end the search, leave the article, or clear filters",
+    ("tags",): "tag picker (choose several: articles must have all of them)",
+    ("clear_filters",): "clear every filter",
+    ("cycle_sort",): "sort by date, title or read time",
+    ("toggle_toc",): "show or hide the table of contents",
+    ("links",): "list the links of the article",
+    ("open_link", "copy_link"): "open the article's link in the browser (after asking) / copy it",
+    ("refresh_feed", "refresh_all"): "refresh this feed / all feeds",
+    ("feeds",): "feeds: last update, entries, last error",
+    ("toggle_read",): "mark read / unread",
+    ("toggle_star",): "star / unstar",
+    ("unread_only",): "show only unread articles (again: all)",
+    ("starred_only",): "show only starred articles (again: all)",
+    ("time_budget",): "time budget: at most 5, 10, 20 minutes, or no limit",
+    ("search",): "search the full text of every article (ranked)",
+    ("related",): "related articles: the most shared tags",
+    ("history_back", "history_forward"): "back / forward through followed links",
+    ("list_down", "list_up"): "move down / up",
+    ("list_top", "list_bottom"): "top / bottom",
+    ("list_page_down", "list_page_up"): "page down / up",
+    ("list_open",): "open the article",
+    ("filter",): "filter by title, tags, author and summary as you type",
+    ("doc_down", "doc_up"): "scroll a line down / up",
+    ("doc_page_down", "doc_page_up"): "page down / up",
+    ("doc_half_down", "doc_half_up"): "half a page down / up",
+    ("doc_top", "doc_bottom"): "top / bottom",
+    ("next_heading", "previous_heading"): "next / previous heading",
+    ("find",): "find in the article (Esc ends the search)",
+    ("next_match", "previous_match"): "next / previous match",
+    ("toc_down", "toc_up"): "move down / up",
+    ("toc_top", "toc_bottom"): "top / bottom",
+    ("toc_page_down", "toc_page_up"): "page down / up",
+    ("toc_jump",): "jump to the heading",
+    ("picker_down", "picker_up"): "move down / up in the tag, link and feed lists",
+    ("tags_choose",): "choose a tag, or drop it",
+    ("tags_apply",): "show the articles with every chosen tag",
+    ("tags_clear",): "clear the tag filter",
+    ("tags_cancel",): "close, changing nothing",
+    ("links_follow",): "follow the link",
+    ("links_close",): "close",
+    ("confirm_open", "confirm_cancel"): "open the link / do not",
+    ("feeds_close",): "close",
+    ("help_down", "help_up"): "scroll down / up",
+    ("help_close",): "close this help",
+}

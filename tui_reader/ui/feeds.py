@@ -18,7 +18,7 @@ from textual.widgets import Static
 from tui_reader.core.article import Article
 from tui_reader.core.limits import Limits
 from tui_reader.core.sources import FeedConfig
-from tui_reader.core.store.store import Store, StoreError
+from tui_reader.core.store import Store, StoreError
 
 if TYPE_CHECKING:
     from tui_reader.core.feeds.refresh import FeedOutcome
@@ -113,6 +113,10 @@ class FeedsService:
         """``quiet`` (used at start-up for local feed files) shows failures but no progress."""
         if self.store is None:
             self.notify("Feeds need the library database, which could not be opened.")
+            return
+        if self.store.read_only is not None:  # what it holds is shown; nothing saves
+            if not quiet:
+                self.notify("Feeds cannot be refreshed: the library cannot be written to.")
             return
         feeds = [feed for feed in feeds if feed.url not in self.refreshing]
         if not feeds:

@@ -54,7 +54,7 @@ from tui_reader.core.sources import FeedConfig
 if TYPE_CHECKING:
     import httpx
 
-    from tui_reader.core.store.store import Store
+    from tui_reader.core.store import Store
 
 Analyse = Callable[[str], tuple[int, bool, tuple[Heading, ...]]]
 ProgressCallback = Callable[[int, int, "FeedOutcome"], None]
@@ -701,7 +701,9 @@ async def _failed(
         # library's write lock for seconds, and the event loop must not wait for it.
         await asyncio.to_thread(store.record_feed_error, feed.url, message)
     except Exception as exc:  # the refresh result still reaches the user
-        message = f"{message} (and the error could not be saved: {clean_error(exc)})"
+        reason = clean_error(exc)
+        if reason not in message:  # a save that failed for the same reason: said once
+            message = f"{message} (and the error could not be saved: {reason})"
     title = clean_line(feed.title or (record.title if record else "") or feed.url)
     total = record.entry_count if record else 0
     return FeedOutcome(feed.url, title, "failed", 0, total, message, retry_after)
@@ -788,7 +790,7 @@ class FeedParsers:
         off the event loop: in a worker, which writes to the same library file through
         its own connection, or else in a thread."""
         if self.pool is not None:
-            from tui_reader.core.store.store import StoreError  # loaded already: ``store`` is one
+            from tui_reader.core.store import StoreError  # loaded already: ``store`` is one
 
             try:  # the workers open the file by path: a disabled store would not stop them
                 store.raise_if_disabled()
@@ -842,7 +844,7 @@ def _worker_store(path: str) -> Store:
     if store is None:
         from multiprocessing.util import Finalize
 
-        from tui_reader.core.store.store import Store
+        from tui_reader.core.store import Store
 
         store = _WORKER_STORES[path] = Store(
             Path(path), check=False, create=False, timeout=WORKER_SAVE_WAIT

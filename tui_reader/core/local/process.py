@@ -25,7 +25,6 @@ are loaded with an unpickler that accepts only the scan's own classes.
 
 from __future__ import annotations
 
-import gc
 import os
 import pickle
 import queue
@@ -38,6 +37,8 @@ from collections.abc import Iterator
 from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
+
+from tui_reader import tuning
 
 if TYPE_CHECKING:
     from tui_reader.core.local.events import ScanEvent
@@ -195,10 +196,7 @@ class _ForkedChild:
             try:
                 os.setsid()
                 signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-                # What the reader set for its own start, back to Python's defaults.
-                gc.set_threshold(700, 10, 10)
-                gc.enable()
-                sys.setswitchinterval(0.005)
+                tuning.in_child()  # the reader's start settings are not the child's
                 null = os.open(os.devnull, os.O_RDWR)
                 os.dup2(null, 0)
                 os.dup2(write, 1)
@@ -288,7 +286,7 @@ def _scan(sources: list[str], database: Path | None, out: BinaryIO) -> int:
     from tui_reader.core.local.pool import ParsePool
     from tui_reader.core.local.scan import scan_events
     from tui_reader.core.sanitize import clean_error
-    from tui_reader.core.store.store import Store, StoreError
+    from tui_reader.core.store import Store, StoreError
 
     _widen_pipe(out.fileno())
     # Nothing but events may reach the pipe: a stray print would garble the stream.

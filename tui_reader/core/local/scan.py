@@ -30,7 +30,7 @@ from tui_reader.core.local.textio import NotReadable, read_text_file
 from tui_reader.core.markdown.text import analyse, analyse_plain, plain_text
 from tui_reader.core.sanitize import clean_error, clean_line
 from tui_reader.core.sources import FEED_SUFFIXES, FeedConfig, is_feed_source
-from tui_reader.core.store.store import Store, StoreError
+from tui_reader.core.store import Store, StoreError
 
 if TYPE_CHECKING:
     from tui_reader.core.local.pool import ParsePool
@@ -282,7 +282,7 @@ def _cached(
     """The files' articles found in the scan cache by path, the files to parse, errors."""
     errors: list[str] = []
     cached: dict[str, Article] = {}
-    if store is not None:
+    if store is not None and store.disabled is None:  # damage is reported once, not per batch
         stats: list[tuple[str, float, int]] = []
         for file in files:
             try:
@@ -354,7 +354,7 @@ def _assemble(
     if later is not None:
         if misses:
             later.append((misses, source, root))  # parsed quick: whole in the second pass
-    elif store is not None:
+    elif store is not None and store.writable:  # read-only or damaged: it keeps none
         fresh = [(article, plain) for article, plain in results if article.mtime]
         if fresh:
             try:

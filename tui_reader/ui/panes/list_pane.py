@@ -21,7 +21,7 @@ from textual.widgets import Input, Static
 from tui_reader.core.article import Article
 from tui_reader.core.library import SORT_KEYS, Filter, Library, SortKey
 from tui_reader.core.state import READ_AT_END, ReadingState
-from tui_reader.core.store.store import Store, StoreError
+from tui_reader.core.store import Store, StoreError
 from tui_reader.ui.texts import filter_bar
 from tui_reader.ui.widgets.article_list import ArticleList
 

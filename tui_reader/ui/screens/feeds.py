@@ -7,14 +7,14 @@ from datetime import datetime
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
 from tui_reader.core.sanitize import clean_line
-from tui_reader.core.store.store import FeedRecord
-from tui_reader.ui.bindings import PICKER_BINDINGS
+from tui_reader.core.store import FeedRecord
+from tui_reader.ui.bindings import FEEDS_SCREEN_BINDINGS, PICKER_BINDINGS
+from tui_reader.ui.keys import named
 
 
 def _when(moment: datetime | None) -> str:
@@ -28,7 +28,7 @@ class FeedTable(DataTable):
 class FeedsScreen(ModalScreen[None]):
     """A table of feeds. Cells are Rich Text, so nothing a feed says is read as markup."""
 
-    BINDINGS = [Binding("escape,q,F", "dismiss(None)", "Close", id="feeds_close")]
+    BINDINGS = FEEDS_SCREEN_BINDINGS
 
     def __init__(self, records: list[FeedRecord]) -> None:
         super().__init__()
@@ -36,7 +36,9 @@ class FeedsScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="feeds-box"):
-            yield Label(f"Feeds ({len(self.records)}) — Esc closes", id="picker-title")
+            close = named(self.app, "feeds_close")
+            title = f"Feeds ({len(self.records)}) — {close} closes"
+            yield Label(title, id="picker-title", markup=False)
             yield FeedTable(id="feeds-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:

@@ -24,7 +24,7 @@ from tui_reader.core.history import History, Place
 from tui_reader.core.library import Library
 from tui_reader.core.markdown.links import resolve
 from tui_reader.core.state import ReadingState
-from tui_reader.core.store.store import Store
+from tui_reader.core.store import Store
 from tui_reader.ui.bindings import APP_BINDINGS
 from tui_reader.ui.feeds import FeedsService
 from tui_reader.ui.panes.list_pane import ListPane

@@ -6,27 +6,29 @@ from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
-from tui_reader.ui.bindings import PICKER_BINDINGS
+from tui_reader.ui.bindings import (
+    CONFIRM_BINDINGS,
+    LINK_LIST_BINDINGS,
+    LINK_PICKER_BINDINGS,
+    TAG_LIST_BINDINGS,
+    TAG_PICKER_BINDINGS,
+)
+from tui_reader.ui.keys import named
 
 
 class TagList(SelectionList[str]):
-    BINDINGS = PICKER_BINDINGS
+    BINDINGS = TAG_LIST_BINDINGS
 
 
 class TagPicker(ModalScreen[frozenset[str] | None]):
     """Choose tags with space; Enter applies them, Esc cancels, x clears."""
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="tags_cancel"),
-        Binding("enter", "apply", "Apply", id="tags_apply", priority=True),
-        Binding("x", "clear", "Clear", id="tags_clear"),
-    ]
+    BINDINGS = TAG_PICKER_BINDINGS
 
     def __init__(self, tags: list[tuple[str, int, int]], chosen: frozenset[str]) -> None:
         super().__init__()
@@ -43,7 +45,12 @@ class TagPicker(ModalScreen[frozenset[str] | None]):
             folded = spelling.casefold()
             selections.append((label, folded, folded in self.chosen))
         with Vertical(id="picker-box"):
-            yield Label("Tags — space chooses, Enter applies, x clears, Esc cancels", id="picker-title")
+            choose, apply, clear, cancel = (
+                named(self.app, name)
+                for name in ("tags_choose", "tags_apply", "tags_clear", "tags_cancel")
+            )
+            title = f"Tags — {choose} chooses, {apply} applies, {clear} clears, {cancel} cancels"
+            yield Label(title, id="picker-title", markup=False)  # keys may be "[" or "]"
             yield TagList(*selections, id="tag-list")
 
     def on_mount(self) -> None:
@@ -65,9 +72,9 @@ class TagPicker(ModalScreen[frozenset[str] | None]):
 
 
 class LinkPicker(ModalScreen[str | None]):
-    """The links of the article; Enter follows one."""
+    """The links of the article; Enter (``links_follow``) follows one."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Close", id="links_close")]
+    BINDINGS = LINK_PICKER_BINDINGS
 
     def __init__(self, links: list[tuple[str, str]], title: str = "") -> None:
         super().__init__()
@@ -82,10 +89,13 @@ class LinkPicker(ModalScreen[str | None]):
                 prompt.append("\n  " + href, style=Style(dim=True))
             options.append(Option(prompt, id=str(number)))
         with Vertical(id="picker-box"):
+            follow, close = named(self.app, "links_follow"), named(self.app, "links_close")
             title = self.title_text or (
-                "Links — Enter follows, Esc closes" if self.links else "This article has no links"
+                f"Links — {follow} follows, {close} closes"
+                if self.links
+                else "This article has no links"
             )
-            yield Label(title, id="picker-title")
+            yield Label(title, id="picker-title", markup=False)
             yield PickerOptions(*options, id="link-list")
 
     @on(OptionList.OptionSelected)
@@ -94,16 +104,13 @@ class LinkPicker(ModalScreen[str | None]):
 
 
 class PickerOptions(OptionList):
-    BINDINGS = PICKER_BINDINGS
+    BINDINGS = LINK_LIST_BINDINGS
 
 
 class ConfirmOpen(ModalScreen[bool]):
     """Shows the full URL before anything leaves the program."""
 
-    BINDINGS = [
-        Binding("y,enter", "dismiss(True)", "Open", id="confirm_open"),
-        Binding("n,escape", "dismiss(False)", "Cancel", id="confirm_cancel"),
-    ]
+    BINDINGS = CONFIRM_BINDINGS
 
     def __init__(self, url: str) -> None:
         super().__init__()
@@ -113,4 +120,5 @@ class ConfirmOpen(ModalScreen[bool]):
         with Vertical(id="confirm-box"):
             yield Label("Open this link in your browser?", id="picker-title")
             yield Static(Text(self.url, style=Style(bold=True, color="cyan")), id="confirm-url")
-            yield Label("y / Enter opens it, n / Esc cancels")
+            yes, no = named(self.app, "confirm_open"), named(self.app, "confirm_cancel")
+            yield Label(f"{yes} opens it, {no} cancels", markup=False)

@@ -250,6 +250,11 @@ class DocumentView(ScrollView, can_focus=True):
         if round(old_value) != round(new_value):
             self._settle()
 
+    @property
+    def rendered_sections(self) -> frozenset[int]:
+        """The sections whose lines are rendered and kept for the current width."""
+        return frozenset(self._lines)
+
     # -- position -------------------------------------------------------------------
     @property
     def top_section(self) -> int:

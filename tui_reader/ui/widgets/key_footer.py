@@ -17,6 +17,8 @@ from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
 
+from tui_reader.ui.keys import binding_display
+
 # (key, key as shown, description, enabled) for each key shown
 Shown = tuple[tuple[str, str, str, bool], ...]
 DISABLED = Style(dim=True)
@@ -67,14 +69,12 @@ class KeyFooter(Widget):
             # One key per action, as Textual's footer shows ("f,slash" shows f only).
             if binding.show and binding.action not in actions:
                 actions.add(binding.action)
-                items.append(
-                    (binding.key, app.get_key_display(binding), binding.description, enabled)
-                )
+                items.append((binding.key, binding_display(binding), binding.description, enabled))
         shown = tuple(items)
         palette = None
         if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
             _node, binding, enabled, _tooltip = active[app.COMMAND_PALETTE_BINDING]
-            palette = (binding.key, app.get_key_display(binding), binding.description, enabled)
+            palette = (binding.key, binding_display(binding), binding.description, enabled)
         if (shown, palette) != (self._shown, self._palette):
             self._shown, self._palette = shown, palette
             self.refresh()

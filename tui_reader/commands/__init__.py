@@ -1,0 +1,71 @@
+"""What each command line does, once :mod:`tui_reader.cli` has parsed it.
+
+:func:`run` picks the command. Opening the reader (:mod:`.reader`) imports as little as
+it can before it starts the scan child; ``list`` (:mod:`.listing`) and the feed commands
+(:mod:`.feeds`) bring in what only they need (httpx, the feed parser, the filter). Their
+shared helpers are in :mod:`.common`, so no command module imports another.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tui_reader.commands.common import error
+from tui_reader.core.config import Config, load_config
+from tui_reader.core.paths import config_file
+from tui_reader.core.sources import FeedConfig, is_feed_source
+
+NO_SOURCE = """\
+tui-reader: no source given, and no sources in the config file ({path})
+
+Give a folder or a file of Markdown posts, or a feed, for example:
+    tui-reader ~/blog/content
+    tui-reader sample_content
+    tui-reader https://example.org/feed.xml
+
+or list them in {path}:
+    sources = ["~/blog/content"]
+
+    [[feeds]]
+    url = "https://example.org/feed.xml"
+"""
+
+
+def run(command: str | None, args: argparse.Namespace) -> int:
+    config = load_config(config_file())
+    for problem in config.errors:
+        error(problem)
+    wpm = getattr(args, "wpm", None) or config.wpm
+    if not 20 <= wpm <= 5000:
+        error("--wpm must be between 20 and 5000")
+        return 2
+    if command in ("refresh", "import-opml", "export-opml"):
+        from tui_reader.commands.feeds import export_opml, import_opml, refresh_command
+
+        if command == "refresh":
+            return refresh_command(config)
+        if command == "import-opml":
+            return import_opml(config, Path(args.file))
+        return export_opml(config)
+    sources, feeds = resolve_sources(args.sources, config)
+    if not sources and not feeds:
+        print(NO_SOURCE.format(path=config_file()), file=sys.stderr)
+        return 2
+    if command == "list":
+        from tui_reader.commands.listing import list_command
+
+        return list_command(sources, feeds, args, wpm)
+    from tui_reader.commands.reader import open_reader
+
+    return open_reader(sources, feeds, config, wpm)
+
+
+def resolve_sources(given: list[str], config: Config) -> tuple[list[str], list[FeedConfig]]:
+    """Markdown sources and feeds: from the command line, else from the config."""
+    if not given:
+        return list(config.sources), list(config.feeds)
+    known = {feed.url: feed for feed in config.feeds}
+    feeds = [known.get(s) or FeedConfig(s) for s in given if is_feed_source(s)]
+    return [s for s in given if not is_feed_source(s)], feeds

@@ -1,0 +1,73 @@
+"""The feed commands for scripts and cron: ``refresh``, ``import-opml``, ``export-opml``."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from tui_reader.commands.common import error, open_store
+from tui_reader.core.config import Config, append_feeds
+from tui_reader.core.feeds.fetch import Limits, make_client
+from tui_reader.core.feeds.opml import OpmlError, parse_opml, to_opml
+from tui_reader.core.feeds.refresh import refresh_all
+from tui_reader.core.markdown.text import analyse
+from tui_reader.core.paths import config_file
+from tui_reader.core.sanitize import clean_error, clean_line
+
+
+def refresh_command(config: Config) -> int:
+    """One line per feed and a summary; non-zero only when every feed failed."""
+    if not config.feeds:
+        error(f"no feeds in {config_file()}; add [[feeds]] entries or use import-opml")
+        return 2
+    store, problem = open_store()
+    if store is None or store.read_only is not None:  # one line, not one per feed
+        error(problem if store is None else f"{problem} No feed was refreshed.")
+        if store is not None:
+            store.close()
+        return 1
+    limits = Limits()
+
+    def report(done: int, total: int, outcome) -> None:
+        status = {"updated": "ok", "not_modified": "unchanged", "failed": "FAILED"}[outcome.status]
+        detail = f"{outcome.new_count} new, {outcome.total} cached"
+        if outcome.message:
+            detail += f" — {outcome.message}"
+        print(f"[{done}/{total}] {status:9} {outcome.title}: {detail}", flush=True)
+
+    async def go():
+        async with make_client(limits) as client:
+            return await refresh_all(
+                client, store, config.feeds, limits=limits, analyse=analyse, on_progress=report
+            )
+
+    try:
+        outcomes = asyncio.run(go())  # each updated feed is saved and indexed as it comes
+    finally:
+        store.close()
+    failed = sum(1 for o in outcomes if o.status == "failed")
+    new = sum(o.new_count for o in outcomes)
+    print(f"{len(outcomes)} feeds: {len(outcomes) - failed} ok, {failed} failed, {new} new entries")
+    return 1 if outcomes and failed == len(outcomes) else 0
+
+
+def import_opml(config: Config, path: Path) -> int:
+    """Add an OPML file's feeds to the config file, keeping titles and tags."""
+    try:
+        feeds = parse_opml(path.read_bytes())
+    except (OSError, OpmlError) as exc:
+        error(f"{clean_line(str(path))}: {clean_error(exc)}")
+        return 1
+    if config.errors:
+        error("the config file has errors; fix it before importing, so nothing is lost")
+        return 1
+    known = {feed.url for feed in config.feeds}
+    added = [feed for feed in feeds if feed.url not in known]
+    append_feeds(config_file(), added)
+    print(f"added {len(added)} feeds ({len(feeds) - len(added)} already there) to {config_file()}")
+    return 0
+
+
+def export_opml(config: Config) -> int:
+    print(to_opml(config.feeds))
+    return 0
