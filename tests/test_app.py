@@ -227,7 +227,7 @@ async def test_space_right_after_the_picker_opens_chooses_the_first_tag(
         await pilot.press("t", "space", "enter")  # no pause: keys as fast as a user types
         await pilot.pause()
         assert not isinstance(app.screen, TagPicker)
-        assert app.filter.tags == frozenset({first.casefold()})
+        assert app.main.list.filter.tags == frozenset({first.casefold()})
         assert first in text_of(app, "#filter-bar")
 
 
@@ -379,7 +379,7 @@ async def test_a_key_right_after_a_contents_jump_goes_to_the_article(
         view = document(app)
         contents = toc(app)
         # The jump, then j before any frame is drawn (both queued at once).
-        app.post_message(TocList.Chosen(contents, 4))
+        contents.post_message(TocList.Chosen(contents, 4))  # as the list posts it
         app.post_message(events.Key("j", "j"))
         await pilot.pause()
         await pilot.pause()
@@ -623,12 +623,12 @@ async def test_unsafe_links_are_refused_and_nothing_opens(
     monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url))
     async with running(sample_content, notifications=True) as (app, pilot):
         await open_row(app, pilot, GUIDE)
-        before = app.article
+        before = app.main.article
         base_screen = app.screen
-        app.follow(href)
+        app.main.follow(href)
         await settle(app, pilot)
         assert app.screen is base_screen, "no confirmation, no picker, nothing"
-        assert app.article is before
+        assert app.main.article is before
         assert opened == []
         toasts = [plain(toast.render()) for toast in app.screen.query("Toast")]
         assert any("never opened" in toast for toast in toasts), toasts
@@ -637,10 +637,10 @@ async def test_unsafe_links_are_refused_and_nothing_opens(
 async def test_link_to_a_non_markdown_file_is_refused(sample_content: Path) -> None:
     async with running(sample_content, notifications=True) as (app, pilot):
         await open_row(app, pilot, "ramen-at-home/index.md")
-        before = app.article
-        app.follow("notes.txt")
+        before = app.main.article
+        app.main.follow("notes.txt")
         await settle(app, pilot)
-        assert app.article is before
+        assert app.main.article is before
         toasts = [plain(toast.render()) for toast in app.screen.query("Toast")]
         assert any("not a Markdown file" in toast for toast in toasts), toasts
 
@@ -653,7 +653,7 @@ async def test_web_link_asks_before_opening(
     async with running(sample_content) as (app, pilot):
         await open_row(app, pilot, GUIDE)
         base_screen = app.screen
-        app.follow("https://example.com/page")
+        app.main.follow("https://example.com/page")
         await pilot.pause()
         assert app.screen is not base_screen
         assert "https://example.com/page" in plain(
@@ -670,14 +670,14 @@ async def test_the_read_timer_firing_during_shutdown_does_not_crash(
 ) -> None:
     # An article open for a moment counts as read, by a timer. When the user quits just as
     # it fires, the list is already gone: the timer must not raise (CI once failed on this).
-    monkeypatch.setattr("tui_reader.ui.app.READ_AFTER_SECONDS", 1.5)
+    monkeypatch.setattr("tui_reader.ui.screens.main.READ_AFTER_SECONDS", 1.5)
     async with running(sample_content) as (app, pilot):
         await open_row(app, pilot, GUIDE)
-        assert not app.state.is_read(app.article.key)  # the timer has not fired yet
+        assert not app.state.is_read(app.main.article.key)  # the timer has not fired yet
         await app.query_one("#main").remove()  # what shutdown does first
         await pilot.pause(2.0)
         assert app._exception is None
-        assert app.state.is_read(app.article.key)  # and the article still counts as read
+        assert app.state.is_read(app.main.article.key)  # and the article still counts as read
 
 
 def test_every_module_the_warm_up_names_exists() -> None:

@@ -42,7 +42,9 @@ async def open_row(app: ReaderApp, pilot, title_part: str) -> None:
     articles.focus()
     await pilot.press("enter")
     view = app.query_one(DocumentView)
-    await wait_until(pilot, lambda: view.document is not None and app.article.title.count(title_part))
+    await wait_until(
+        pilot, lambda: view.document is not None and app.main.article.title.count(title_part)
+    )
 
 
 async def test_reopening_an_article_resumes_where_reading_stopped(
@@ -97,7 +99,9 @@ async def test_star_survives_a_restart_and_the_starred_filter_keeps_only_it(
     store.close()
 
 
-async def test_unread_filter_hides_articles_marked_read(sample_content: Path, tmp_path: Path) -> None:
+async def test_unread_filter_hides_articles_marked_read(
+    sample_content: Path, tmp_path: Path
+) -> None:
     app, store = make_app([str(sample_content)], tmp_path / "library.sqlite3")
     async with app.run_test(size=(140, 40)) as pilot:
         articles = app.query_one(ArticleList)
@@ -121,16 +125,20 @@ async def test_following_a_link_keeps_a_history_for_back_and_forward(
     app, store = make_app([str(sample_content)], tmp_path / "library.sqlite3")
     async with app.run_test(size=(140, 40)) as pilot:
         await open_row(app, pilot, "Profiling a Terminal UI")
-        first = app.article.key
-        links = [h for _, h in app.query_one(DocumentView).all_links() if h.endswith(".md") or ".md#" in h]
+        first = app.main.article.key
+        links = [
+            h
+            for _, h in app.query_one(DocumentView).all_links()
+            if h.endswith(".md") or ".md#" in h
+        ]
         assert links, "the sample article links to another article"
-        app.follow(links[0])
-        await wait_until(pilot, lambda: app.article.key != first)
-        second = app.article.key
+        app.main.follow(links[0])
+        await wait_until(pilot, lambda: app.main.article.key != first)
+        second = app.main.article.key
         await pilot.press("alt+left")
-        await wait_until(pilot, lambda: app.article.key == first)
+        await wait_until(pilot, lambda: app.main.article.key == first)
         await pilot.press("alt+right")
-        await wait_until(pilot, lambda: app.article.key == second)
+        await wait_until(pilot, lambda: app.main.article.key == second)
     store.close()
 
 
@@ -152,7 +160,9 @@ async def test_refresh_all_with_a_slow_server_keeps_the_list_and_reader_answerin
     url = httpserver.url_for("/slow.xml")
     guide = str(sample_content / "guides" / "field-guide.md")
     app, store = make_app(
-        [guide], tmp_path / "library.sqlite3", feeds=[FeedConfig(url, "Slow Feed")],
+        [guide],
+        tmp_path / "library.sqlite3",
+        feeds=[FeedConfig(url, "Slow Feed")],
         limits=Limits(deadline=20, read_timeout=10),
     )
     async with app.run_test(size=(140, 40)) as pilot:

@@ -66,7 +66,10 @@ async def open_titled(app: ReaderApp, pilot: Pilot, title: str) -> list[str]:
     await pilot.press("enter")
     view = app.query_one(DocumentView)
     await wait_until(
-        pilot, lambda: app.article is not None and app.article.title == title and view.rendered_sections
+        pilot,
+        lambda: app.main.article is not None
+        and app.main.article.title == title
+        and view.rendered_sections,
     )
     await app.workers.wait_for_complete()
     await pilot.pause()

@@ -155,7 +155,7 @@ async def test_a_link_full_of_shell_syntax_reaches_the_browser_as_one_argument(
         await pilot.press("enter")
         view = app.query_one(DocumentView)
         await wait_until(pilot, lambda: view.document is not None and view.rendered_sections)
-        app.follow(href)
+        app.main.follow(href)
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmOpen))
         await pilot.pause()
         assert href in terminal_bytes(app)  # the whole URL, before anything opens

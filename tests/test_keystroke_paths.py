@@ -64,7 +64,10 @@ def listed(app: ReaderApp) -> list[str]:
 def fresh(app: ReaderApp) -> list[str]:
     """What the library selects for the current filter, computed now."""
     rows = app.library.select(
-        app.filter, app.sort, is_read=app.state.is_read, is_starred=app.state.is_starred
+        app.main.list.filter,
+        app.main.list.sort,
+        is_read=app.state.is_read,
+        is_starred=app.state.is_starred,
     )
     return [article.key for article in rows]
 
@@ -85,7 +88,7 @@ async def test_typing_and_backspace_show_the_library_selection(tmp_path: Path) -
         for key in ["1", "2", "backspace", "3", "backspace", "backspace", "1"]:
             await pilot.press(key)
             await pilot.pause()
-            assert app.filter.text == app.query_one("#filter-input", Input).value
+            assert app.main.list.filter.text == app.query_one("#filter-input", Input).value
             assert listed(app) == fresh(app)
         bar = str(app.query_one("#filter-bar").content)
         assert f"{len(listed(app))} of 60" in bar
@@ -95,29 +98,29 @@ async def test_a_remembered_selection_is_not_used_after_the_library_changes(
     tmp_path: Path,
 ) -> None:
     async with running(write_posts(tmp_path)) as (app, pilot):
-        app.filter = Filter(text="post 1")
-        app.apply_filter()
+        app.main.list.filter = Filter(text="post 1")
+        app.main.list.apply_filter()
         before = listed(app)
-        app.filter = Filter()
-        app.apply_filter()
+        app.main.list.filter = Filter()
+        app.main.list.apply_filter()
         extra = app.library.get(before[0])
         assert extra is not None
         from dataclasses import replace
 
         app.add_articles([replace(extra, key="new-key", title="Post 1 again")])
-        app.filter = Filter(text="post 1")
-        app.apply_filter()
+        app.main.list.filter = Filter(text="post 1")
+        app.main.list.apply_filter()
         assert "new-key" in listed(app)
         assert listed(app) == fresh(app)
 
 
 async def test_unread_filter_follows_the_reading_state(tmp_path: Path) -> None:
     async with running(write_posts(tmp_path)) as (app, pilot):
-        app.filter = Filter(unread_only=True)
-        app.apply_filter()
+        app.main.list.filter = Filter(unread_only=True)
+        app.main.list.apply_filter()
         first = listed(app)[0]
         app.state.set_read(first, True)
-        app.apply_filter()
+        app.main.list.apply_filter()
         assert first not in listed(app)
         assert listed(app) == fresh(app)
 

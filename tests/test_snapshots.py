@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-import tui_reader.ui.app as app_module
+import tui_reader.ui.screens.main as app_module
 from tests.pilot_wait import settle as settle_app
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.widgets.article_list import ArticleList

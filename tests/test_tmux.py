@@ -15,6 +15,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -158,3 +159,92 @@ def test_letters_typed_with_the_slash_in_one_burst_reach_the_filter(
     time.sleep(0.3)  # a lone Escape, not Alt+q, to the terminal
     terminal.send("q")
     terminal.wait_for(lambda s: s.rstrip().endswith("$"), "the shell prompt after quitting")
+
+
+def _start(terminal: Terminal, source: Path) -> None:
+    command = shlex.join([sys.executable, "-m", "tui_reader", str(source)])
+    terminal.send(command, "Enter")
+
+
+def _quit(terminal: Terminal) -> None:
+    terminal.send("q")
+    terminal.wait_for(lambda s: s.rstrip().endswith("$"), "the shell prompt after quitting")
+
+
+def _boxes_on_top_line(screen: str) -> int:
+    """How many panes the top line of the screen shows (each pane is a rounded box)."""
+    return screen.splitlines()[0].count("╭") if screen else 0
+
+
+def test_after_a_storm_of_resizes_the_layout_is_the_last_sizes(
+    terminal: Terminal, sample_content: Path
+) -> None:
+    terminal.wait_for(lambda s: s.rstrip().endswith("$"), "the shell prompt")
+    terminal.tmux("resize-window", "-t", terminal.session, "-x", "160", "-y", "48")
+    _start(terminal, sample_content)
+    terminal.wait_for(lambda s: GUIDE_TITLE in s, "the article list")
+    terminal.send("Enter")
+    terminal.wait_for(
+        lambda s: "min read" in s and _boxes_on_top_line(s) == 2, "the list and the article"
+    )
+    for last, other in (((80, 24), (160, 48)), ((160, 48), (80, 24))):
+        for number in range(20):
+            width, height = last if number % 2 else other
+            terminal.tmux(
+                "resize-window", "-t", terminal.session, "-x", str(width), "-y", str(height)
+            )
+        panes = 1 if last[0] < 100 else 2
+        screen = terminal.wait_for(
+            lambda s, panes=panes, last=last: (
+                "min read" in s
+                and len(s.splitlines()[0]) == last[0]
+                and _boxes_on_top_line(s) == panes
+            ),
+            f"the layout of {last[0]}x{last[1]}: {panes} pane(s)",
+        )
+        assert "Traceback" not in screen
+        if panes == 1:  # the article has the whole width; the list is not shown
+            assert "Title" not in screen.splitlines()[1]
+    _quit(terminal)
+
+
+def _write_library(folder: Path, count: int) -> str:
+    """``count`` posts, one a day; the newest is the last file, in the last scan batch."""
+    folder.mkdir()
+    for number in range(count):
+        day = date(2015, 1, 1) + timedelta(days=number)
+        (folder / f"post-{number:05}.md").write_text(
+            f"---\ntitle: Generated post {number:05}\ndate: {day.isoformat()}\n---\n\n"
+            + "Some words to read. " * 20,
+            encoding="utf-8",
+        )
+    return f"Generated post {count - 1:05}"
+
+
+def _first_row(screen: str) -> str:
+    """The list's first row: the line under its header."""
+    lines = screen.splitlines()
+    header = [n for n, line in enumerate(lines[:-1]) if "Title" in line and "Date" in line]
+    return lines[header[0] + 1] if header else ""
+
+
+def test_every_later_start_shows_the_newest_post_on_the_first_row(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    # Ten snapshot batches: with three (3,000 posts) they reached the reader together
+    # and the fault never showed; with ten it did, on the code before the fix.
+    count = 10_000
+    newest = _write_library(tmp_path / "posts", count)
+    terminal.wait_for(lambda s: s.rstrip().endswith("$"), "the shell prompt")
+    for _start_number in range(5):  # a first start, then later starts from the snapshot
+        _start(terminal, tmp_path / "posts")
+        screen = terminal.wait_for(
+            lambda s: (
+                f"{count} of {count}" in s
+                and "measuring" not in s
+                and "Generated post" in _first_row(s)
+            ),
+            "the whole list",
+        )
+        assert newest in _first_row(screen), screen
+        _quit(terminal)

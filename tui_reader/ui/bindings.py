@@ -45,7 +45,7 @@ LIST_BINDINGS: list[Binding] = [
     Binding("space,pagedown,ctrl+d", "page_down", "Page down", id="list_page_down", show=False),
     Binding("b,pageup,ctrl+u", "page_up", "Page up", id="list_page_up", show=False),
     Binding("enter", "select", "Open", id="list_open"),
-    Binding("slash", "app.filter", "Filter", id="filter"),
+    Binding("slash", "screen.filter", "Filter", id="filter"),
 ]
 
 DOCUMENT_BINDINGS: list[Binding] = [
@@ -59,7 +59,7 @@ DOCUMENT_BINDINGS: list[Binding] = [
     Binding("G,end", "end", "Bottom", id="doc_bottom", show=False),
     Binding("right_square_bracket", "heading(1)", "Next heading", id="next_heading"),
     Binding("left_square_bracket", "heading(-1)", "Prev heading", id="previous_heading"),
-    Binding("slash", "app.find", "Find", id="find"),
+    Binding("slash", "screen.find", "Find", id="find"),
     Binding("n", "find_step(1)", "Next match", id="next_match", show=False),
     Binding("N", "find_step(-1)", "Prev match", id="previous_match", show=False),
 ]

@@ -8,30 +8,58 @@ article being read is never reloaded by a refresh, so the view does not move.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
+from textual.app import App
 from textual.widgets import Static
 
+from tui_reader.core.article import Article
 from tui_reader.core.limits import Limits
 from tui_reader.core.sources import FeedConfig
-from tui_reader.core.store import StoreError
+from tui_reader.core.store import Store, StoreError
 
 if TYPE_CHECKING:
     from tui_reader.core.feeds.refresh import FeedOutcome
-    from tui_reader.ui.app import ReaderApp
 
 
-class FeedsMixin:
-    """Feed behaviour of :class:`ReaderApp`, kept apart to keep app.py small."""
+class FeedsService:
+    """The configured feeds: what the cache holds, refreshes, and the feeds view.
 
-    feeds: list[FeedConfig]
-    limits: Limits
-    refreshing: set[str]
+    Given what it needs: the app (its workers, timers and toasts), the store (through a
+    function, as a damaged library is dropped while the app runs), where new articles
+    go, and the line that shows a refresh's progress."""
 
-    @work(group="feeds-cache")
-    async def load_cached_feeds(self: ReaderApp, feeds: list[FeedConfig]) -> None:
+    def __init__(
+        self,
+        app: App[None],
+        feeds: list[FeedConfig],
+        limits: Limits,
+        store: Callable[[], Store | None],
+        add_articles: Callable[[list[Article]], None],
+        progress: Callable[[], Static],
+    ) -> None:
+        self.app = app
+        self.feeds = feeds
+        self.limits = limits
+        self._store = store
+        self._add = add_articles
+        self._progress = progress
+        self.refreshing: set[str] = set()  # URLs being refreshed now
+
+    @property
+    def store(self) -> Store | None:
+        return self._store()
+
+    def notify(self, message: str, **options: object) -> None:
+        self.app.notify(message, **options)  # type: ignore[arg-type]
+
+    def load_cached(self, feeds: list[FeedConfig]) -> None:
+        """Show what the cache holds for these feeds, in the background."""
+        self.app.run_worker(self._load_cached(feeds), group="feeds-cache")
+
+    async def _load_cached(self, feeds: list[FeedConfig]) -> None:
         """Show what the cache holds for these feeds: instant, and no network needed.
 
         Local feed files are read again every time (they are on disk, and cheap); feed
@@ -49,7 +77,7 @@ class FeedsMixin:
                 articles, error = await asyncio.to_thread(parse_local_feed, feed)
                 if error:
                     self.notify(error, severity="error", markup=False)
-                self.add_articles(articles)
+                self._add(articles)
             return
         store = self.store
         for feed in feeds:
@@ -59,31 +87,30 @@ class FeedsMixin:
                 self.notify(str(exc), severity="error", markup=False)
                 return
             if articles:
-                self.add_articles(articles)
+                self._add(articles)
         stale = [f for f in feeds if local_path(f.url) or store.get_feed(f.url) is None]
         if stale:
             self.refresh_feeds(stale, quiet=True)
 
-    def action_refresh_all(self: ReaderApp) -> None:
+    def refresh_all(self) -> None:
         if not self.feeds:
             self.notify("No feeds are configured. Give a feed URL or file as a source.")
             return
         self.refresh_feeds(list(self.feeds))
 
-    def action_refresh_feed(self: ReaderApp) -> None:
-        article = self._target_article()
+    def refresh_feed(self, article: Article | None) -> None:
         if article is None or article.kind != "feed":
             self.notify("Highlight an article from a feed to refresh its feed (R: all feeds).")
             return
         feed = next((f for f in self.feeds if f.url == article.source), None)
         self.refresh_feeds([feed or FeedConfig(article.source)])
 
-    @work(group="feeds")
-    async def refresh_feeds(self: ReaderApp, feeds: list[FeedConfig], quiet: bool = False) -> None:
-        """Refresh feeds in the background; the rest of the app keeps answering keys.
+    def refresh_feeds(self, feeds: list[FeedConfig], quiet: bool = False) -> None:
+        """Refresh feeds in the background; the rest of the app keeps answering keys."""
+        self.app.run_worker(self._refresh_feeds(feeds, quiet), group="feeds")
 
-        ``quiet`` (used at start-up for local feed files) shows failures but no progress.
-        """
+    async def _refresh_feeds(self, feeds: list[FeedConfig], quiet: bool) -> None:
+        """``quiet`` (used at start-up for local feed files) shows failures but no progress."""
         if self.store is None:
             self.notify("Feeds need the library database, which could not be opened.")
             return
@@ -101,10 +128,10 @@ class FeedsMixin:
         finally:
             self.refreshing.difference_update(feed.url for feed in feeds)
 
-    async def _refresh(self: ReaderApp, feeds: list[FeedConfig], quiet: bool) -> None:
+    async def _refresh(self, feeds: list[FeedConfig], quiet: bool) -> None:
         store = self.store
         assert store is not None
-        progress = self.query_one("#refresh-status", Static)
+        progress = self._progress()
         progress.set_class(not quiet, "-shown")
         totals = {"new": 0, "failed": 0}
 
@@ -117,7 +144,7 @@ class FeedsMixin:
                 )
             progress.update(Text(_progress_text(done, total, totals["new"], totals["failed"])))
             if outcome.status == "updated":
-                self._show_feed(outcome.url)
+                self.app.run_worker(self._show_feed(outcome.url), group="feed-show")
 
         progress.update(Text(_progress_text(0, len(feeds), 0, 0)))
         from tui_reader.core.feeds.fetch import make_client  # httpx loads with the first refresh
@@ -131,10 +158,9 @@ class FeedsMixin:
         progress.update(
             Text(_progress_text(len(feeds), len(feeds), totals["new"], totals["failed"]))
         )
-        self.set_timer(4, lambda: progress.remove_class("-shown"))
+        self.app.set_timer(4, lambda: progress.remove_class("-shown"))
 
-    @work(group="feed-show")
-    async def _show_feed(self: ReaderApp, url: str) -> None:
+    async def _show_feed(self, url: str) -> None:
         """Put a refreshed feed's entries into the list (the refresh indexed them)."""
         store = self.store
         if store is None:
@@ -144,9 +170,9 @@ class FeedsMixin:
         except StoreError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
-        self.add_articles(articles)
+        self._add(articles)
 
-    def action_feeds(self: ReaderApp) -> None:
+    def show_view(self) -> None:
         if self.store is None:
             self.notify("The feeds view needs the library database, which is not open.")
             return
@@ -158,7 +184,7 @@ class FeedsMixin:
         configured = {feed.url for feed in self.feeds}
         from tui_reader.ui.screens.feeds import FeedsScreen  # loaded on use (DataTable)
 
-        self.push_screen(FeedsScreen([r for r in records if r.url in configured] or records))
+        self.app.push_screen(FeedsScreen([r for r in records if r.url in configured] or records))
 
 
 def _progress_text(done: int, total: int, new: int, failed: int) -> str:

@@ -130,19 +130,25 @@ def named(app: App, binding_id: str) -> str:
     return " / ".join(keys_of(BY_ID[binding_id], keymap_of(app)))
 
 
+# A pane's key whose action another node runs ("screen.find"): the palette offers it.
+_ROUTED = ("app.", "screen.")
+
+
 def palette_keys(keymap: Mapping[str, str]) -> Iterator[tuple[str, str, str]]:
-    """(title, help, action) of each command the palette offers: the app's bindings and
-    the panes' keys that act on the app, each with its keys as remapped."""
+    """(title, help, action) of each command the palette offers: the main screen's
+    bindings and the panes' keys that act on it, each with its keys as remapped."""
     for _title, bindings in GROUPS[:3]:
         for binding in bindings:
             if binding.action in ("quit", "help", "back"):
                 continue
-            if bindings is not APP_BINDINGS and not binding.action.startswith("app."):
+            routed = binding.action.startswith(_ROUTED)
+            if bindings is not APP_BINDINGS and not routed:
                 continue
             name = binding.id or ""
             text = HELP_ROWS.get(_ROW_OF.get(name, (name,)), binding.description)
             help_text = f"{text} — key: {' '.join(keys_of(binding, keymap))}"
-            yield binding.description, help_text, binding.action.removeprefix("app.")
+            action = binding.action.split(".", 1)[1] if routed else binding.action
+            yield binding.description, help_text, action
 
 
 def unknown_ids(keymap: Mapping[str, str]) -> list[str]:

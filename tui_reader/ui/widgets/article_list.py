@@ -44,6 +44,9 @@ class ArticleList(RowList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.articles: list[Article] = []
+        # The user has moved the cursor (a key or a click): from then on it stays on
+        # their article as the rows change; until then it stays on the first row.
+        self.placed = False
         self.minutes: Callable[[Article], int] = lambda a: 0
         self.show_header: Callable[[Text], None] | None = None
         # (marker, title style, progress text) of a row, from the reading state
@@ -62,6 +65,11 @@ class ArticleList(RowList):
         if 0 <= self.cursor < len(self.articles):
             return self.articles[self.cursor]
         return None
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        # Only the user's moves come here: the list's own changes set it silently.
+        self.placed = True
+        super().watch_cursor(old, new)
 
     def refresh_rows(self) -> None:
         self.refresh()

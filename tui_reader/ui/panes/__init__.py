@@ -1,0 +1,1 @@
+"""The panes of the main screen: widgets that own their keys and speak in messages."""

@@ -1,0 +1,254 @@
+"""The reading pane: the article's header, its text, its contents list, the find field
+and the status line. It loads the article it is given and keeps its reading state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Input, Static
+from textual.worker import get_current_worker
+
+from tui_reader.core.article import Article
+from tui_reader.core.library import Library
+from tui_reader.core.sanitize import clean_error
+from tui_reader.core.state import READ_AT_END, ReadingState
+from tui_reader.ui.texts import article_header, reading_status
+from tui_reader.ui.widgets.document_view import DocumentView
+from tui_reader.ui.widgets.toc import TocList
+
+if TYPE_CHECKING:
+    from tui_reader.core.local.scan import LoadedBody
+    from tui_reader.core.markdown.document import Document
+
+TOC_PREPARE_AFTER = 0.05  # seconds the contents cursor rests before its heading is rendered
+
+
+class ReadingPane(Vertical):
+    """One article at a time; it resumes where it was left."""
+
+    class StateChanged(Message):
+        """The pane marked an article read: it was scrolled through."""
+
+        def __init__(self, article: Article) -> None:
+            super().__init__()
+            self.article = article
+
+    def __init__(
+        self,
+        library: Library,
+        state: ReadingState,
+        shown: Callable[[Article], None],
+        *,
+        id: str | None = None,  # noqa: A002 - Textual's name
+        classes: str | None = None,
+    ) -> None:
+        """``shown`` is called in the same step as a document appears, so the screen
+        rearranges the panes in the same layout pass (a message would come a frame
+        later, and each layout is a full-screen render: about 0.1 s on 5 MB)."""
+        super().__init__(id=id, classes=classes)
+        self.library = library
+        self.state = state
+        self._shown = shown
+        self.article: Article | None = None
+        self.document: Document | None = None
+        self._toc_prepare: Timer | None = None  # renders ahead the heading under the cursor
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="article-header")
+        with Horizontal(id="reader-body"):
+            yield DocumentView(id="document")
+            yield TocList(id="toc")
+        yield Input(placeholder="find in article", id="find-input", select_on_focus=False)
+        yield Static(id="reader-status")
+
+    @property
+    def view(self) -> DocumentView:
+        return self.query_one(DocumentView)
+
+    @property
+    def toc_shown(self) -> bool:
+        """The contents list is on screen (the article has headings, and T did not hide it)."""
+        body = self.query_one("#reader-body")
+        return "-toc-hidden" not in body.classes and self.query_one(TocList).option_count > 0
+
+    # -- opening ----------------------------------------------------------------------
+    def open(self, article: Article, anchor: str = "", position: float | None = None) -> None:
+        """Show an article; it resumes where it was left unless ``position`` is given."""
+        self.save_position()
+        self.article = article
+        self.state.opened(article.key)
+        self._load_document(article, anchor, position)
+
+    @work(thread=True, exclusive=True, group="open")
+    def _load_document(self, article: Article, anchor: str, position: float | None) -> None:
+        # Here, not at the top: markdown-it and the loader load with the first article.
+        from tui_reader.core.local.scan import load_body
+        from tui_reader.core.markdown.document import Document
+
+        loaded = load_body(article)
+        document = Document(loaded.body)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(
+                self._show_document, article, loaded, document, anchor, position
+            )
+
+    def _show_document(
+        self,
+        article: Article,
+        loaded: LoadedBody,
+        document: Document,
+        anchor: str,
+        position: float | None,
+    ) -> None:
+        if self.article is None or article.key != self.article.key or not self.app.is_running:
+            return  # the user has opened something else meanwhile, or quit
+        self.document = document
+        # The pane changes here, with the document, not when Enter is pressed: one
+        # layout pass instead of two (each is a full-screen render, ~0.1 s on 5 MB).
+        self.query_one("#article-header", Static).update(
+            article_header(article, self.library.minutes(article))
+        )
+        self.remove_class("-empty")
+        self._shown(article)
+        if loaded.error:
+            self.notify(loaded.error, severity="error", markup=False)
+        view = self.view
+        resume = self.state.get(article.key).position if position is None else position
+        if anchor or not 0.0 < resume < READ_AT_END:
+            resume = 0.0
+        view.load(document, resume, anchor)
+        self.query_one(TocList).set_headings(document.headings)
+        self.query_one("#reader-body").set_class(bool(document.headings), "-has-toc")
+        if resume and position is None:
+            self.notify(f"Resumed at {int(resume * 100)}%", timeout=3)
+        view.focus()
+        self.update_status()
+
+    def save_position(self) -> None:
+        view = self.view
+        if self.article is not None and view.document is not None:
+            self.state.set_position(self.article.key, view.fraction)
+
+    # -- contents ---------------------------------------------------------------------
+    def action_toggle_toc(self) -> None:
+        self.query_one("#reader-body").toggle_class("-toc-hidden")
+
+    @on(TocList.Highlighted, "#toc")
+    def _toc_highlighted(self, event: TocList.Highlighted) -> None:
+        # Once the cursor rests (not while a key repeats), render what Enter would show.
+        if self._toc_prepare is not None:
+            self._toc_prepare.stop()
+        view = self.view
+        self._toc_prepare = self.set_timer(
+            TOC_PREPARE_AFTER, lambda: view.prepare_heading(event.index)
+        )
+
+    @on(TocList.Chosen, "#toc")
+    def _toc_chosen(self, event: TocList.Chosen) -> None:
+        view = self.view
+        view.goto_heading(event.index)
+        # The text first, the focus a frame later: moving the focus restyles both
+        # widgets and redraws the whole contents list, and drawn in the same frame
+        # that held the jump's text back by about 10 ms. (The screen runs this as soon
+        # as it is idle: a key queued right behind Enter still reaches the article.)
+        self.call_after_refresh(view.focus)
+
+    @on(DocumentView.AnchorMissing)
+    def _anchor_missing(self, event: DocumentView.AnchorMissing) -> None:
+        self.notify(f"No heading '{event.anchor}' in this article", markup=False)
+
+    @on(DocumentView.Moved)
+    def _document_moved(self, event: DocumentView.Moved) -> None:
+        article = self.article
+        if article is not None:
+            self.state.set_position(article.key, event.fraction)
+            if event.at_end and event.fraction > 0 and not self.state.is_read(article.key):
+                self.state.set_read(article.key, True)  # scrolled through
+                self.post_message(self.StateChanged(article))
+        if not self.app.is_running:
+            return  # quitting: the position is kept, the widgets may be gone
+        if event.heading is not None:
+            self.query_one(TocList).move_cursor(event.heading)
+        self.update_status()
+
+    def update_status(self) -> None:
+        view = self.view
+        if self.article is None or view.document is None:
+            return
+        find = ""
+        if view.find_text:
+            total = len(view.matches)
+            find = (
+                f"“{view.find_text}” {view.match_index + 1 if view.match_index >= 0 else 0}/{total}"
+            )
+            if not total:
+                find = f"“{view.find_text}” not found"
+        minutes = self.library.minutes(self.article)
+        status = reading_status(view.fraction, minutes, view.at_end, find)
+        # Its size is set in the CSS (one line, the pane's width): no layout pass.
+        self.query_one("#reader-status", Static).update(status, layout=False)
+
+    # -- find in the article ----------------------------------------------------------
+    def find_field(self) -> Input:
+        """The find field, holding the current search: for the screen to open."""
+        field = self.query_one("#find-input", Input)
+        field.value = self.view.find_text
+        return field
+
+    @on(Input.Changed, "#find-input")
+    def _find_changed(self, event: Input.Changed) -> None:
+        view = self.view
+        view.find_text = event.value
+        if view.matches:
+            view.find_step(1)
+        self.update_status()
+
+    @on(Input.Submitted, "#find-input")
+    def _find_done(self) -> None:
+        self.view.focus()
+        self.update_status()
+
+    def close_find(self) -> None:
+        field = self.query_one("#find-input", Input)
+        field.remove_class("-shown")
+        field.value = ""
+        self.view.find_text = ""
+        self.update_status()
+
+    # -- the article's web link -------------------------------------------------------
+    def confirm_open(self, url: str) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._open_browser(url)
+
+        from tui_reader.ui.screens.pickers import ConfirmOpen
+
+        self.app.push_screen(ConfirmOpen(url), answered)
+
+    @work(thread=True, group="browser")
+    def _open_browser(self, url: str) -> None:
+        import webbrowser  # 50 ms of imports (shlex, subprocess) kept off the start
+
+        try:
+            webbrowser.open(url)  # the URL is an argument, never part of a shell command
+        except Exception as exc:  # noqa: BLE001 - any browser failure is just reported
+            self.app.call_from_thread(self.notify, clean_error(exc), severity="error", markup=False)
+
+    def action_open_link(self) -> None:
+        if self.article is None or not self.article.link:
+            self.notify("This article has no web link.")
+            return
+        self.confirm_open(self.article.link)
+
+    def action_copy_link(self) -> None:
+        if self.article is None or not self.article.link:
+            self.notify("This article has no web link.")
+            return
+        self.app.copy_to_clipboard(self.article.link)
+        self.notify(f"Copied {self.article.link}", markup=False)
