@@ -22,11 +22,13 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
 from tui_reader.core.article import Heading
-from tui_reader.core.markdown.text import _FENCE, _LIST_MARK, find_headings, strip_shortcodes
+from tui_reader.core.markdown.lines import closes_fence, fence_opening
+from tui_reader.core.markdown.text import heading_spans, strip_shortcodes
 
 SECTION_SOFT_LIMIT = 8_000  # characters; longer sections are cut at a safe blank line
 MAX_NESTING = 40  # markdown-it's block nesting cap: quotes and lists nested deeper are cut
 _NESTING_CUT = "tui_reader_nesting_cut"  # set in a parse's env when the cap dropped content
+_LIST_MARK = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 _REFERENCE = re.compile(r"^ {0,3}\[([^\]]+)\]:[ \t]*<?([^\s>]+)>?", re.M)
 
 
@@ -72,6 +74,7 @@ class Document:
     headings: list[Heading] = field(init=False)
     sections: list[Section] = field(init=False)
     heading_sections: list[int] = field(init=False)  # heading index -> section index
+    heading_ends: list[int] = field(init=False)  # heading index -> end of its last line
     references: dict[str, dict[str, str]] = field(init=False)
     _tokens: dict[int, list[Token]] = field(init=False, default_factory=dict)
     _nesting_cut: set[int] = field(init=False, default_factory=set)
@@ -79,10 +82,11 @@ class Document:
 
     def __post_init__(self) -> None:
         self.body = strip_shortcodes(self.body)
-        found = find_headings(self.body)
-        self.headings = [heading for _, heading in found]
+        found = heading_spans(self.body)
+        self.headings = [heading for _, _, heading in found]
+        self.heading_ends = [end for _, end, _ in found]
         self.references = self._collect_references()
-        self._cut_sections([offset for offset, _ in found])
+        self._cut_sections([start for start, _, _ in found])
         self._section_starts = [section.offset for section in self.sections]
 
     # -- building -------------------------------------------------------------------
@@ -125,20 +129,19 @@ class Document:
             return [(start, end)]
         pieces: list[tuple[int, int]] = []
         piece_start = start
-        fence: str | None = None
+        fence = ""
         previous_blank = False
         position = start
         for line in self.body[start:end].split("\n"):
             here = position
             position += len(line) + 1
-            if fence is not None:
-                if line.strip().startswith(fence):
-                    fence = None
+            if fence:
+                if closes_fence(line, fence):
+                    fence = ""
                 previous_blank = False
                 continue
-            opening = _FENCE.match(line)
-            if opening:
-                fence = opening.group(1)
+            fence = fence_opening(line)
+            if fence:
                 previous_blank = False
                 continue
             blank = not line.strip()
@@ -199,6 +202,13 @@ class Document:
             if heading.anchor == anchor:
                 return self.heading_sections[index]
         return None
+
+    def place_of(self, fraction: float) -> tuple[int, float]:
+        """The section at ``fraction`` (0..1) of the body, and how far (0..1) into it."""
+        offset = int(fraction * len(self.body))
+        index = self.section_at_offset(offset)
+        section = self.sections[index]
+        return index, (offset - section.offset) / max(1, section.length)
 
     def fraction_before(self, index: int, within: float = 0.0) -> float:
         """How much of the body (0..1, by characters) lies before a point in a section."""
