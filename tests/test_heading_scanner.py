@@ -210,3 +210,29 @@ def test_the_commonmark_spec_as_one_article_has_every_heading_in_its_contents(wh
     assert len(expected) > 40
     assert scanned(text) == expected
     assert [(h.level, h.text) for h in Document(text).headings] == expected
+
+
+# --- the reading pane draws what the contents list --------------------------------------
+
+
+def drawn_headings(document: Document) -> int:
+    """How many headings markdown-it draws when each section is parsed on its own."""
+    return sum(
+        token.type == "heading_open"
+        for index in range(len(document))
+        for token in document.tokens(index)
+    )
+
+
+def test_a_heading_deep_in_a_list_is_drawn_as_a_heading_not_code() -> None:
+    document = Document("- a\n  - b\n\n    ### Deep\n\n    text\n\n## Next\n")
+    assert [h.text for h in document.headings] == ["Deep", "Next"]
+    assert drawn_headings(document) == 2
+    assert document.heading_for_section(document.heading_sections[0]) is not None
+
+
+@PROPERTY
+@given(blocks())
+def test_every_heading_in_the_contents_is_drawn_as_one(lines: list[str]) -> None:
+    document = Document("\n".join(lines) + "\n")
+    assert drawn_headings(document) == len(document.headings)

@@ -22,14 +22,24 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
 from tui_reader.core.article import Heading
-from tui_reader.core.markdown.lines import closes_fence, fence_opening
-from tui_reader.core.markdown.text import heading_spans, strip_shortcodes
+from tui_reader.core.markdown.lines import closes_fence, fence_opening, heading_blocks
+from tui_reader.core.markdown.text import HeadingSpan, heading_spans, strip_shortcodes
 
 SECTION_SOFT_LIMIT = 8_000  # characters; longer sections are cut at a safe blank line
 MAX_NESTING = 40  # markdown-it's block nesting cap: quotes and lists nested deeper are cut
 _NESTING_CUT = "tui_reader_nesting_cut"  # set in a parse's env when the cap dropped content
 _LIST_MARK = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 _REFERENCE = re.compile(r"^ {0,3}\[([^\]]+)\]:[ \t]*<?([^\s>]+)>?", re.M)
+
+
+def _stands_alone(body: str, start: int, end: int) -> bool:
+    """True if the heading in ``body[start:end]`` is still one when parsed alone."""
+    text = body[start:end]
+    unindented = text.lstrip(" ")
+    if len(text) - len(unindented) < 4 and unindented.startswith("#"):
+        return True  # the usual ATX heading, with no list or quote around it
+    found = heading_blocks(text)
+    return bool(found) and found[0][0] == 0
 
 
 @lru_cache(maxsize=1)
@@ -83,10 +93,10 @@ class Document:
     def __post_init__(self) -> None:
         self.body = strip_shortcodes(self.body)
         found = heading_spans(self.body)
-        self.headings = [heading for _, _, heading in found]
-        self.heading_ends = [end for _, end, _ in found]
+        self.headings = [span.heading for span in found]
+        self.heading_ends = [span.end for span in found]
         self.references = self._collect_references()
-        self._cut_sections([start for start, _, _ in found])
+        self._cut_sections(found)
         self._section_starts = [section.offset for section in self.sections]
 
     # -- building -------------------------------------------------------------------
@@ -99,18 +109,24 @@ class Document:
             references.setdefault(key, {"href": href, "title": ""})
         return references
 
-    def _cut_sections(self, heading_offsets: list[int]) -> None:
+    def _cut_sections(self, spans: list[HeadingSpan]) -> None:
         body = self.body
-        heading_at = {offset: index for index, offset in enumerate(heading_offsets)}
-        bounds = sorted({0, *heading_offsets}) + [len(body)]
+        heading_offsets = [span.start for span in spans]
+        # Each section is parsed on its own, so one starts at a heading only where the text
+        # from there still holds it: not inside a list item it does not open (it would be
+        # code there, and so would what follows). Such a heading's section starts earlier.
+        heading_at = {
+            span.start: index
+            for index, span in enumerate(spans)
+            if span.alone and _stands_alone(body, span.start, span.end)
+        }
+        bounds = sorted({0, *heading_at}) + [len(body)]
         self.sections = []
         self.heading_sections = []
         for start, end in zip(bounds, bounds[1:], strict=False):
             if start >= end:
                 continue
             heading = heading_at.get(start)
-            if heading is not None:
-                self.heading_sections.append(len(self.sections))
             for piece_start, piece_end in self._split_long(start, end):
                 self.sections.append(
                     Section(
@@ -122,6 +138,10 @@ class Document:
                 )
         if not self.sections:
             self.sections.append(Section(0, len(body), 1))
+        starts = [section.offset for section in self.sections]
+        self.heading_sections = [
+            max(0, bisect.bisect_right(starts, offset) - 1) for offset in heading_offsets
+        ]
 
     def _split_long(self, start: int, end: int) -> list[tuple[int, int]]:
         """Cut a long run of text at blank lines that cannot be inside a block."""

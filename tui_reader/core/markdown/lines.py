@@ -146,6 +146,7 @@ class _Found:
     end: int
     level: int
     content: str
+    alone: bool  # its line opens or marks (">") every container it is in
 
 
 @dataclass
@@ -157,6 +158,8 @@ class _Scanner:
     para: list[tuple[int, str]] = field(default_factory=list)  # inside containers only
     para_start: int = -1  # offset of the paragraph's first line
     fence: str = ""
+    explicit: bool = True  # this line's containers are all opened or marked on it
+    para_explicit: bool = True  # the same, for the paragraph's first line
     html_end: re.Pattern[str] | None = None
 
     def run(self) -> list[_Found]:
@@ -177,6 +180,7 @@ class _Scanner:
                     continue
                 atx = _TOP_ATX.match(text, position)
                 if atx is not None:  # the usual case, without the general line's work
+                    self.explicit = True
                     self._atx(position, atx.end(), atx.group(2), len(atx.group(1)))
                     position = atx.end() + 1
                     continue
@@ -200,6 +204,7 @@ class _Scanner:
         if self.leaf and not _BLANK_LINE.search(text, start - 1, end - 1):
             return  # the paragraph, or the table's rows, go on
         self.leaf = "para"
+        self.para_explicit = True
         line = last
         while line > start:
             previous = text.rfind("\n", start - 1, line - 1) + 1
@@ -255,6 +260,7 @@ class _Scanner:
                 pos, col = _take_columns(line, pos, col, container.width)
             matched += 1
         all_matched = matched == len(containers)
+        self.explicit = all(container.quote for container in containers[:matched])
         blank = not line[pos:].strip(" \t")
         if not blank:
             for container in containers[:matched]:
@@ -358,6 +364,7 @@ class _Scanner:
         self._close(matched)
         self.leaf = "para"
         self.para_start = start
+        self.para_explicit = self.explicit
         self.para = [(start, rest)] if self.containers else []
 
     def _close(self, matched: int) -> None:
@@ -393,17 +400,19 @@ class _Scanner:
         unclosed = content.rstrip("#")
         if not unclosed or unclosed[-1] in " \t":
             content = unclosed.rstrip(" \t")
-        self.found.append(_Found(start - 1, end, level, content))
+        self.found.append(_Found(start - 1, end, level, content, self.explicit))
         self.leaf = ""
         self.para_start = -1
 
     def _setext(self, start: int, end: int, level: int) -> None:
         lines = self._paragraph_lines(start)
+        alone = self.para_explicit
         if lines and lines[0][1].lstrip(" \t").startswith("["):
             lines = without_references(lines, "=" * 3 if level == 1 else "-" * 3)
+            alone = alone and not self.containers
         if lines:
             content = "\n".join(text for _, text in lines).strip(" \t\n")
-            self.found.append(_Found(lines[0][0] - 1, end, level, content))
+            self.found.append(_Found(lines[0][0] - 1, end, level, content, alone))
         self.leaf = ""
         self.para_start = -1
         self.para = []
@@ -455,9 +464,11 @@ class _Scanner:
         return _Container(False, width, not empty), content, content_col
 
 
-def heading_blocks(markdown: str) -> list[tuple[int, int, int, str]]:
-    """Each heading as (offset of its first line, offset past its last, level, raw text)."""
+def heading_blocks(markdown: str) -> list[tuple[int, int, int, str, bool]]:
+    """Each heading as (offset of its first line, offset past its last, level, raw text,
+    alone): ``alone`` when every list or quote it is in is opened or marked on its first
+    line, so the text from there on still holds it when parsed by itself."""
     return [
-        (found.start, found.end - 1, found.level, found.content)
+        (found.start, found.end - 1, found.level, found.content, found.alone)
         for found in _Scanner("\n" + markdown).run()
     ]

@@ -10,6 +10,7 @@ of headings, lists, tables and code).
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from tui_reader.core.article import Heading
 from tui_reader.core.markdown.lines import code_and_prose, heading_blocks
@@ -158,24 +159,33 @@ def slugify(text: str, seen: dict[str, int] | None = None) -> str:
     return slug if count == 0 else f"{slug}-{count}"
 
 
-def heading_spans(markdown: str) -> list[tuple[int, int, Heading]]:
-    """The headings markdown-it would find, each with the offsets of its first line's
-    start and its last line's end (a setext heading takes two lines or more).
+class HeadingSpan(NamedTuple):
+    """A heading and where it lies: from its first line's start to its last line's end (a
+    setext heading takes two lines or more). ``alone``: see lines.heading_blocks."""
+
+    start: int
+    end: int
+    heading: Heading
+    alone: bool
+
+
+def heading_spans(markdown: str) -> list[HeadingSpan]:
+    """The headings markdown-it would find, and where.
 
     The line scanner (lines.py) finds them without a parse, so a 5 MB article takes
     milliseconds.
     """
     seen: dict[str, int] = {}
-    found: list[tuple[int, int, Heading]] = []
-    for start, end, level, content in heading_blocks(markdown):
+    found: list[HeadingSpan] = []
+    for start, end, level, content, alone in heading_blocks(markdown):
         text = heading_text(content)
-        found.append((start, end, Heading(level, text, slugify(text, seen))))
+        found.append(HeadingSpan(start, end, Heading(level, text, slugify(text, seen)), alone))
     return found
 
 
 def find_headings(markdown: str) -> list[tuple[int, Heading]]:
     """The headings markdown-it would find, with the offset where each one's line starts."""
-    return [(start, heading) for start, _end, heading in heading_spans(markdown)]
+    return [(span.start, span.heading) for span in heading_spans(markdown)]
 
 
 def heading_text(content: str) -> str:
