@@ -25,8 +25,11 @@ from hypothesis import strategies as st
 from tui_reader.core.markdown.document import Document, markdown_parser
 from tui_reader.core.markdown.text import find_headings, heading_text
 
+# The suite runs the same 600 examples every time; HEADING_EXAMPLES=5000 explores afresh.
+EXPLORE = os.environ.get("HEADING_EXAMPLES", "")
 PROPERTY = settings(
-    max_examples=int(os.environ.get("HEADING_EXAMPLES", "600")),
+    max_examples=int(EXPLORE or 600),
+    derandomize=not EXPLORE,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
@@ -107,7 +110,8 @@ def leaf(draw: st.DrawFn, depth: int = 0) -> list[str]:
     kind = draw(st.sampled_from(
         ["para", "atx", "setext", "fence", "indented", "hr", "html", "blank", "underline"]
     ))  # fmt: skip
-    indent = draw(INDENT if depth < 2 else DEEP_INDENT)
+    indents = INDENT if depth < 2 else DEEP_INDENT
+    indent = draw(indents)
     if kind == "para":
         return [indent + draw(text_line()) for _ in range(draw(st.integers(1, 3)))]
     if kind == "atx":
@@ -124,7 +128,7 @@ def leaf(draw: st.DrawFn, depth: int = 0) -> list[str]:
         inner = draw(st.lists(st.one_of(text_line(), st.just("# not a heading")), max_size=3))
         close = draw(st.sampled_from([mark, mark, "", "   " + mark, mark + mark[0], "~~~"]))
         return [indent + mark + draw(st.sampled_from(["", "py"])), *inner] + (
-            [draw(INDENT) + close] if close else []
+            [draw(indents) + close] if close else []
         )
     if kind == "indented":
         return ["    " + draw(st.sampled_from(["# code", "code", "==="]))]

@@ -1,5 +1,6 @@
-"""Leaf blocks the line scanner (lines.py) must recognise to find headings as markdown-it
-does: the seven kinds of HTML block, table rows, and link reference definitions.
+"""Pieces of lines the block scanner (lines.py) reads: columns with tab stops, and the
+leaf blocks it must recognise to find headings as markdown-it does (the seven kinds of
+HTML block, table rows, link reference definitions).
 """
 
 from __future__ import annotations
@@ -29,6 +30,40 @@ _HTML_STARTS = (
     (re.compile(rf"(?:<[A-Za-z][A-Za-z0-9-]*{_ATTRIBUTE}*[ \t]*/?>|</[A-Za-z][A-Za-z0-9-]*[ \t]*>)"
                 r"[ \t]*$"), None),
 )  # fmt: skip
+
+
+def skip_spaces(line: str, pos: int, col: int) -> tuple[int, int]:
+    """The first position that is not a space or tab, and its column (tabs stop every 4)."""
+    size = len(line)
+    while pos < size:
+        char = line[pos]
+        if char == " ":
+            col += 1
+        elif char == "\t":
+            col += 4 - col % 4  # also right when part of this tab is already used
+        else:
+            break
+        pos += 1
+    return pos, col
+
+
+def take_columns(line: str, pos: int, col: int, count: int) -> tuple[int, int]:
+    """Use ``count`` columns of white space; a tab may be used in part (it stays at pos)."""
+    target = col + count
+    while col < target and pos < len(line):
+        width = 4 - col % 4 if line[pos] == "\t" else 1
+        if col + width > target:
+            return pos, target
+        col += width
+        pos += 1
+    return pos, col
+
+
+def after_quote_mark(line: str, pos: int, col: int) -> tuple[int, int]:
+    """Past a ``>`` and the one optional space (or column of a tab) after it."""
+    if pos < len(line) and line[pos] in " \t":
+        return take_columns(line, pos, col, 1)
+    return pos, col
 
 
 def html_kind(rest: str, in_paragraph: bool) -> int:
@@ -100,7 +135,7 @@ def without_references(lines: list[tuple[int, str]], underline: str) -> list[tup
     """
     from markdown_it import MarkdownIt
 
-    source = "\n".join(text.lstrip(" \t") for _, text in lines) + "\n" + underline
+    source = "\n".join(text for _, text in lines) + "\n" + underline
     for token in MarkdownIt("commonmark").parse(source):
         if token.type == "heading_open" and token.map:
             return lines[token.map[0] :]

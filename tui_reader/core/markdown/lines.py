@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from tui_reader.core.markdown.leaves import (
+    after_quote_mark,
     delimiter_cells,
     header_cells,
     html_end,
     html_kind,
+    skip_spaces,
+    take_columns,
     without_references,
 )
 
@@ -91,55 +94,25 @@ _BLOCK_START = re.compile(r"\n(?= {0,3}[#`~><=*_+|:0-9-]| {0,3}\t| {4})")
 _BLANK_LINE = re.compile(r"\n[ \t]*(?=\n|\Z)")
 _CODE_END = re.compile(r"\n {0,3}[^ \t\n]")
 _ATX = re.compile(r"(#{1,6})(?:[ \t]|$)")
+_PROSE_ITEM = re.compile(r"(?:[-*+]|\d{1,9}[.)]) {1,4}(?=[^\W\d_])")  # "- Text"
 _TOP_ATX = re.compile(r" {0,3}(#{1,6})(?:[ \t]([^\n]*))?(?=\n|\Z)")
 _BULLET = re.compile(r"[-+*]|(\d{1,9})[.)]")
 _HR = re.compile(r"(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _UNDERLINE = re.compile(r"(=+|-+)[ \t]*$")
 
 
-def _skip_spaces(line: str, pos: int, col: int) -> tuple[int, int]:
-    """The first position that is not a space or tab, and its column (tabs stop every 4)."""
-    size = len(line)
-    while pos < size:
-        char = line[pos]
-        if char == " ":
-            col += 1
-        elif char == "\t":
-            col += 4 - col % 4  # also right when part of this tab is already used
-        else:
-            break
-        pos += 1
-    return pos, col
-
-
-def _take_columns(line: str, pos: int, col: int, count: int) -> tuple[int, int]:
-    """Use ``count`` columns of white space; a tab may be used in part (it stays at pos)."""
-    target = col + count
-    while col < target and pos < len(line):
-        width = 4 - col % 4 if line[pos] == "\t" else 1
-        if col + width > target:
-            return pos, target
-        col += width
-        pos += 1
-    return pos, col
-
-
-def _after_quote_mark(line: str, pos: int, col: int) -> tuple[int, int]:
-    """Past a ``>`` and the one optional space (or column of a tab) after it."""
-    if pos < len(line) and line[pos] in " \t":
-        return _take_columns(line, pos, col, 1)
-    return pos, col
-
-
-@dataclass(slots=True)
 class _Container:
-    quote: bool
-    width: int = 0  # list item: columns its content is indented by
-    filled: bool = False  # list item: has content (an empty item ends at a blank line)
+    """An open block quote, or list item, around the current line."""
+
+    __slots__ = ("quote", "width", "filled")
+
+    def __init__(self, quote: bool, width: int = 0, filled: bool = False) -> None:
+        self.quote = quote
+        self.width = width  # list item: columns its content is indented by
+        self.filled = filled  # list item: has content (an empty item ends at a blank line)
 
 
-@dataclass(slots=True)
-class _Found:
+class _Found(NamedTuple):
     """A heading: its first and last line's offsets, level and raw text."""
 
     start: int
@@ -149,18 +122,20 @@ class _Found:
     alone: bool  # its line opens or marks (">") every container it is in
 
 
-@dataclass
 class _Scanner:
-    text: str  # the body with "\n" in front: offsets here are one past the body's
-    found: list[_Found] = field(default_factory=list)
-    containers: list[_Container] = field(default_factory=list)
-    leaf: str = ""  # "", "para", "table", "fence", "code" or "html"
-    para: list[tuple[int, str]] = field(default_factory=list)  # inside containers only
-    para_start: int = -1  # offset of the paragraph's first line
-    fence: str = ""
-    explicit: bool = True  # this line's containers are all opened or marked on it
-    para_explicit: bool = True  # the same, for the paragraph's first line
-    html_end: re.Pattern[str] | None = None
+    """The state of one pass over a body: open containers, and the open leaf block."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text  # the body with "\n" in front: offsets are one past the body's
+        self.found: list[_Found] = []
+        self.containers: list[_Container] = []
+        self.leaf = ""  # "", "para", "table", "fence", "code" or "html"
+        self.para: list[tuple[int, str]] = []  # the paragraph's lines, inside containers
+        self.para_start = -1  # offset of the paragraph's first line
+        self.fence = ""
+        self.explicit = True  # this line's containers are all opened or marked on it
+        self.para_explicit = True  # the same, for the paragraph's first line
+        self.html_end: re.Pattern[str] | None = None
 
     def run(self) -> list[_Found]:
         text = self.text
@@ -187,11 +162,47 @@ class _Scanner:
             elif not self.containers and self.leaf in ("fence", "code", "html"):
                 position = self._skip_block(position)
                 continue
+            elif (after := self._in_simple_list(position)) > 0:
+                position = after
+                continue
             end = text.find("\n", position)
             end = size if end < 0 else end
             self._line(position, end)
             position = end + 1
         return self.found
+
+    def _in_simple_list(self, position: int) -> int:
+        """The common lines in lists and quotes, without the general line's work: a blank
+        line, a new item of prose, or a heading after the list. Where to go on; 0 if not."""
+        if self.leaf not in ("", "para", "table"):
+            return 0
+        text = self.text
+        if text[position] == "\n":  # items with content go on over it; quotes end
+            kept = 0
+            for container in self.containers:
+                if container.quote or not container.filled:
+                    break
+                kept += 1
+            self._close(kept)
+            return position + 1
+        if self.leaf == "table" or any(c.quote or not c.filled for c in self.containers):
+            return 0
+        first = text[position]
+        end = text.find("\n", position)
+        end = len(text) if end < 0 else end
+        if first == "#" and (atx := _TOP_ATX.match(text, position)) is not None:
+            self.containers.clear()  # at the margin: in no item
+            self.explicit = True
+            self._atx(position, atx.end(), atx.group(2), len(atx.group(1)))
+            return end + 1
+        item = _PROSE_ITEM.match(text, position)
+        if item is None:
+            return 0
+        # An item at the margin ends the open ones and starts a paragraph in a new one.
+        self.containers[:] = [_Container(False, item.end() - position, True)]
+        self.leaf, self.para_start = "para", position
+        self.para, self.para_explicit = [(position, text[item.end() : end])], True
+        return end + 1
 
     # -- top level, between block starts ------------------------------------------------
     def _skip_plain(self, start: int, end: int) -> None:
@@ -245,19 +256,19 @@ class _Scanner:
         for container in containers:
             if container.quote:
                 # Any indent: markdown-it does not hold a quote's later lines to three spaces.
-                spot, spot_col = _skip_spaces(line, pos, col)
+                spot, spot_col = skip_spaces(line, pos, col)
                 if spot >= len(line) or line[spot] != ">":
                     break
-                pos, col = _after_quote_mark(line, spot + 1, spot_col + 1)
+                pos, col = after_quote_mark(line, spot + 1, spot_col + 1)
             elif not line[pos:].strip(" \t"):
                 if not container.filled:
                     break
                 pos, col = len(line), col
             else:
-                spot, spot_col = _skip_spaces(line, pos, col)
+                spot, spot_col = skip_spaces(line, pos, col)
                 if spot_col - col < container.width:
                     break
-                pos, col = _take_columns(line, pos, col, container.width)
+                pos, col = take_columns(line, pos, col, container.width)
             matched += 1
         all_matched = matched == len(containers)
         self.explicit = all(container.quote for container in containers[:matched])
@@ -274,7 +285,7 @@ class _Scanner:
         paragraph = self.leaf == "para"
         opened = False
         while True:
-            spot, spot_col = _skip_spaces(line, pos, col)
+            spot, spot_col = skip_spaces(line, pos, col)
             rest = line[spot:]
             if spot_col - col >= 4:
                 if blank or (paragraph and not self._ends_lazily(rest, spot_col - col, matched)):
@@ -289,7 +300,7 @@ class _Scanner:
                 containers.append(_Container(True))
                 matched = len(containers)
                 opened = True
-                pos, col = _after_quote_mark(line, spot + 1, spot_col + 1)
+                pos, col = after_quote_mark(line, spot + 1, spot_col + 1)
                 blank = not line[pos:].strip(" \t")
                 continue
             if first == "#" and (atx := _ATX.match(rest)):
@@ -335,13 +346,18 @@ class _Scanner:
         self._text(start, line[pos:], matched, blank, paragraph and not opened)
 
     def _ends_lazily(self, rest: str, indent: int, matched: int) -> bool:
-        """markdown-it's reading of a lazy line indented four or more but less than the list
-        item it fails to continue: a heading, fence, quote, rule or HTML there ends the
-        paragraph, and the line is then indented code (CommonMark would continue it)."""
+        """markdown-it's reading of a lazy line indented four or more, but less than the list
+        item it fails to continue or after two quotes: a heading, fence, quote, rule or HTML
+        there ends the paragraph, and the line is then indented code (CommonMark would
+        continue the paragraph)."""
         unmatched = self.containers[matched:]
-        if not unmatched or any(container.quote for container in unmatched):
-            return False
-        if indent - sum(container.width for container in unmatched) >= 4:
+        # After an outer quote marks the line lazy, the blocks inside it see no indent.
+        unseen = len(unmatched) > 1 and unmatched[0].quote
+        if not unseen and (
+            not unmatched
+            or any(container.quote for container in unmatched)
+            or indent - sum(container.width for container in unmatched) >= 4
+        ):
             return False
         first = rest[:1]
         if first == "#":
@@ -377,12 +393,12 @@ class _Scanner:
     def _in_block(self, line: str, pos: int, col: int, blank: bool) -> bool:
         """Handle a line inside a fence, indented code or HTML block; False if it ends it."""
         if self.leaf == "fence":
-            spot, spot_col = _skip_spaces(line, pos, col)
+            spot, spot_col = skip_spaces(line, pos, col)
             if spot_col - col < 4 and closes_fence(line[spot:], self.fence):
                 self.leaf = ""
             return True
         if self.leaf == "code":
-            spot, spot_col = _skip_spaces(line, pos, col)
+            spot, spot_col = skip_spaces(line, pos, col)
             if blank or spot_col - col >= 4:
                 return True
             self.leaf = ""
@@ -455,10 +471,10 @@ class _Scanner:
         if interrupts and (empty or (bullet.group(1) is not None and int(bullet.group(1)) != 1)):
             return None
         marker_col = spot_col + after - spot
-        content, content_col = _skip_spaces(line, after, marker_col)
+        content, content_col = skip_spaces(line, after, marker_col)
         padding = content_col - marker_col
         if empty or padding > 4 or padding < 1:
-            content, content_col = _take_columns(line, after, marker_col, 1)
+            content, content_col = take_columns(line, after, marker_col, 1)
             padding = 1
         width = marker_col + padding - col
         return _Container(False, width, not empty), content, content_col
