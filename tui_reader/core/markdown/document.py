@@ -22,13 +22,17 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
 from tui_reader.core.article import Heading
-from tui_reader.core.markdown.lines import closes_fence, fence_opening, heading_blocks
+from tui_reader.core.markdown.lines import (
+    closes_fence,
+    fence_opening,
+    heading_blocks,
+    opens_list_item,
+)
 from tui_reader.core.markdown.text import HeadingSpan, heading_spans, strip_shortcodes
 
 SECTION_SOFT_LIMIT = 8_000  # characters; longer sections are cut at a safe blank line
 MAX_NESTING = 40  # markdown-it's block nesting cap: quotes and lists nested deeper are cut
 _NESTING_CUT = "tui_reader_nesting_cut"  # set in a parse's env when the cap dropped content
-_LIST_MARK = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 _REFERENCE = re.compile(r"^ {0,3}\[([^\]]+)\]:[ \t]*<?([^\s>]+)>?", re.M)
 
 
@@ -170,7 +174,7 @@ class Document:
                 and previous_blank
                 and not blank
                 and not line.startswith((" ", "\t", ">", "|"))
-                and not _LIST_MARK.match(line)
+                and not opens_list_item(line)
             ):
                 pieces.append((piece_start, here))
                 piece_start = here

@@ -56,6 +56,12 @@ def closes_fence(line: str, fence: str) -> bool:
     )
 
 
+def opens_list_item(line: str) -> bool:
+    """True if ``line`` starts with a list marker (``-``, ``*``, ``+``, ``1.``, ``1)``)."""
+    marker = _BULLET.match(line)
+    return marker is not None and line[marker.end() : marker.end() + 1] in ("", " ", "\t")
+
+
 # Lines that may open or close a fence; the "\n" in front lets the engine jump between lines.
 _FENCE_LINE = re.compile(r"\n {0,3}(?:`{3,}|~{3,})[^\n]*")
 
