@@ -384,7 +384,7 @@ async def test_a_key_right_after_a_contents_jump_goes_to_the_article(
         await pilot.pause()
         await pilot.pause()
         assert app.focused is view
-        heading_top = view._offsets[view.document.heading_sections[4]]
+        heading_top = view.section_heights.offsets[view.document.heading_sections[4]]
         assert round(view.scroll_y) == heading_top + 1  # j scrolled the article a line
         assert toc_current(app) == 4  # and did not move the contents cursor
 

@@ -35,6 +35,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tui_reader.core.markdown.document import MAX_NESTING
+from tui_reader.core.markdown.lines import code_and_prose
 
 if TYPE_CHECKING:
     from tui_reader.core.markdown.document import Document
@@ -50,8 +51,6 @@ MAX_SECTION_CHARS = 300_000  # characters in one section, code included (5 MB of
 MAX_PLAIN = 100_000  # characters of a section shown as plain text
 MAX_INLINE_MARKS = 4_000  # characters that start inline markup, outside code fences
 _INLINE_MARKS = "[]!*_`<&\\~"
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
-_ATX_LINE = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
 
 NOTE = Style(color="yellow", italic=True)
 HEADING_STYLES = {
@@ -363,8 +362,7 @@ def render_document_section(document: Document, index: int) -> Rendered:
             return plain_section(text, reason)
         # Keep the heading a heading (the TOC and "]" land on it); only the rest is plain.
         heading = document.headings[section.heading]
-        lines = text.split("\n", 2)
-        rest = "\n".join(lines[1 if _ATX_LINE.match(lines[0]) else 2 :]).lstrip("\n")
+        rest = text[document.heading_ends[section.heading] - section.offset :].lstrip("\n")
         result = plain_section(rest, too_costly_to_format(rest) or reason)
         title = Text(heading.text, style=HEADING_STYLES.get(heading.level, Style()))
         marker = Text("#" * heading.level + " ", style=Style(dim=True))
@@ -388,19 +386,7 @@ def too_costly_to_format(text: str) -> str:
         return ""  # below every limit whatever it holds
     if len(text) > MAX_SECTION_CHARS:
         return f"too large to format ({len(text):,} characters)"
-    outside: list[str] = []
-    fence = ""
-    for line in text.split("\n"):
-        if fence:
-            if line.strip().startswith(fence):
-                fence = ""
-            continue
-        opening = _FENCE.match(line)
-        if opening:
-            fence = opening.group(1)
-            continue
-        outside.append(line)
-    prose = "\n".join(outside)
+    prose = "".join(run for code, run in code_and_prose(text) if not code)
     if len(prose) > MAX_FORMAT_CHARS:
         return f"too large to format ({len(prose):,} characters)"
     marks = sum(prose.count(mark) for mark in _INLINE_MARKS)

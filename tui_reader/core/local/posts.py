@@ -21,6 +21,7 @@ from pathlib import Path
 
 from tui_reader.core.article import SUMMARY_LIMIT, Article, Heading
 from tui_reader.core.local.textio import NotReadable, read_text_and_stat
+from tui_reader.core.markdown.lines import closes_fence, fence_opening
 from tui_reader.core.sanitize import clean_error, clean_line, clean_tags
 from tui_reader.core.sources import MARKDOWN_SUFFIXES
 
@@ -262,7 +263,6 @@ def _name_title(path: Path) -> str:
 # --- cheap Markdown reading --------------------------------------------------------------
 
 _LINE_CAP = 2000  # longest line looked at for a title or summary; keeps regexes linear
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 _H1 = re.compile(r" {0,3}#[ \t]+")
 _SETEXT = re.compile(r" {0,3}(?:=+|-+)[ \t]*")
 # Lines that are not prose for a summary: headings, shortcodes, comments, images, tables,
@@ -295,16 +295,13 @@ def _lines(text: str) -> Iterator[str]:
 def _outside_fences(text: str) -> Iterator[str]:
     fence = ""
     for line in _lines(text):
-        opening = _FENCE.match(line)
         if fence:
-            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
-                if not line[opening.end() :].strip():
-                    fence = ""
+            if closes_fence(line, fence):
+                fence = ""
             continue
-        if opening:
-            fence = opening.group(1)
-            continue
-        yield line
+        fence = fence_opening(line)
+        if not fence:
+            yield line
 
 
 def _first_h1(body: str) -> str:

@@ -22,12 +22,28 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
 from tui_reader.core.article import Heading
-from tui_reader.core.markdown.text import _FENCE, _LIST_MARK, find_headings, strip_shortcodes
+from tui_reader.core.markdown.lines import (
+    closes_fence,
+    fence_opening,
+    heading_blocks,
+    opens_list_item,
+)
+from tui_reader.core.markdown.text import HeadingSpan, heading_spans, strip_shortcodes
 
 SECTION_SOFT_LIMIT = 8_000  # characters; longer sections are cut at a safe blank line
 MAX_NESTING = 40  # markdown-it's block nesting cap: quotes and lists nested deeper are cut
 _NESTING_CUT = "tui_reader_nesting_cut"  # set in a parse's env when the cap dropped content
 _REFERENCE = re.compile(r"^ {0,3}\[([^\]]+)\]:[ \t]*<?([^\s>]+)>?", re.M)
+
+
+def _stands_alone(body: str, start: int, end: int) -> bool:
+    """True if the heading in ``body[start:end]`` is still one when parsed alone."""
+    text = body[start:end]
+    unindented = text.lstrip(" ")
+    if len(text) - len(unindented) < 4 and unindented.startswith("#"):
+        return True  # the usual ATX heading, with no list or quote around it
+    found = heading_blocks(text)
+    return bool(found) and found[0][0] == 0
 
 
 @lru_cache(maxsize=1)
@@ -72,6 +88,7 @@ class Document:
     headings: list[Heading] = field(init=False)
     sections: list[Section] = field(init=False)
     heading_sections: list[int] = field(init=False)  # heading index -> section index
+    heading_ends: list[int] = field(init=False)  # heading index -> end of its last line
     references: dict[str, dict[str, str]] = field(init=False)
     _tokens: dict[int, list[Token]] = field(init=False, default_factory=dict)
     _nesting_cut: set[int] = field(init=False, default_factory=set)
@@ -79,10 +96,11 @@ class Document:
 
     def __post_init__(self) -> None:
         self.body = strip_shortcodes(self.body)
-        found = find_headings(self.body)
-        self.headings = [heading for _, heading in found]
+        found = heading_spans(self.body)
+        self.headings = [span.heading for span in found]
+        self.heading_ends = [span.end for span in found]
         self.references = self._collect_references()
-        self._cut_sections([offset for offset, _ in found])
+        self._cut_sections(found)
         self._section_starts = [section.offset for section in self.sections]
 
     # -- building -------------------------------------------------------------------
@@ -95,18 +113,24 @@ class Document:
             references.setdefault(key, {"href": href, "title": ""})
         return references
 
-    def _cut_sections(self, heading_offsets: list[int]) -> None:
+    def _cut_sections(self, spans: list[HeadingSpan]) -> None:
         body = self.body
-        heading_at = {offset: index for index, offset in enumerate(heading_offsets)}
-        bounds = sorted({0, *heading_offsets}) + [len(body)]
+        heading_offsets = [span.start for span in spans]
+        # Each section is parsed on its own, so one starts at a heading only where the text
+        # from there still holds it: not inside a list item it does not open (it would be
+        # code there, and so would what follows). Such a heading's section starts earlier.
+        heading_at = {
+            span.start: index
+            for index, span in enumerate(spans)
+            if span.alone and _stands_alone(body, span.start, span.end)
+        }
+        bounds = sorted({0, *heading_at}) + [len(body)]
         self.sections = []
         self.heading_sections = []
         for start, end in zip(bounds, bounds[1:], strict=False):
             if start >= end:
                 continue
             heading = heading_at.get(start)
-            if heading is not None:
-                self.heading_sections.append(len(self.sections))
             for piece_start, piece_end in self._split_long(start, end):
                 self.sections.append(
                     Section(
@@ -118,6 +142,10 @@ class Document:
                 )
         if not self.sections:
             self.sections.append(Section(0, len(body), 1))
+        starts = [section.offset for section in self.sections]
+        self.heading_sections = [
+            max(0, bisect.bisect_right(starts, offset) - 1) for offset in heading_offsets
+        ]
 
     def _split_long(self, start: int, end: int) -> list[tuple[int, int]]:
         """Cut a long run of text at blank lines that cannot be inside a block."""
@@ -125,20 +153,19 @@ class Document:
             return [(start, end)]
         pieces: list[tuple[int, int]] = []
         piece_start = start
-        fence: str | None = None
+        fence = ""
         previous_blank = False
         position = start
         for line in self.body[start:end].split("\n"):
             here = position
             position += len(line) + 1
-            if fence is not None:
-                if line.strip().startswith(fence):
-                    fence = None
+            if fence:
+                if closes_fence(line, fence):
+                    fence = ""
                 previous_blank = False
                 continue
-            opening = _FENCE.match(line)
-            if opening:
-                fence = opening.group(1)
+            fence = fence_opening(line)
+            if fence:
                 previous_blank = False
                 continue
             blank = not line.strip()
@@ -147,7 +174,7 @@ class Document:
                 and previous_blank
                 and not blank
                 and not line.startswith((" ", "\t", ">", "|"))
-                and not _LIST_MARK.match(line)
+                and not opens_list_item(line)
             ):
                 pieces.append((piece_start, here))
                 piece_start = here
@@ -199,6 +226,13 @@ class Document:
             if heading.anchor == anchor:
                 return self.heading_sections[index]
         return None
+
+    def place_of(self, fraction: float) -> tuple[int, float]:
+        """The section at ``fraction`` (0..1) of the body, and how far (0..1) into it."""
+        offset = int(fraction * len(self.body))
+        index = self.section_at_offset(offset)
+        section = self.sections[index]
+        return index, (offset - section.offset) / max(1, section.length)
 
     def fraction_before(self, index: int, within: float = 0.0) -> float:
         """How much of the body (0..1, by characters) lies before a point in a section."""

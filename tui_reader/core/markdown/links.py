@@ -17,7 +17,6 @@ from tui_reader.core.sanitize import clean_line, safe_url
 from tui_reader.core.sources import MARKDOWN_SUFFIXES
 
 _MD_LINK = re.compile(r"(?<!!)\[([^\]\n]{0,300})\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-_FENCE = re.compile(r"^ {0,3}(```|~~~).*?^ {0,3}\1", re.M | re.S)
 
 
 @dataclass(frozen=True)
@@ -65,5 +64,8 @@ def resolve(href: str, base: str | None) -> Target:
 
 def find_links(body: str) -> list[tuple[str, str]]:
     """(text, href) of the inline links of a Markdown body, outside code fences."""
-    body = _FENCE.sub("", body)
+    # Here, not at the top: the app imports this module at start, the scanner is not needed.
+    from tui_reader.core.markdown.lines import code_and_prose
+
+    body = "".join(run for code, run in code_and_prose(body) if not code)
     return [(clean_line(text or href), href) for text, href in _MD_LINK.findall(body)]

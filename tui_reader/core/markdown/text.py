@@ -10,18 +10,13 @@ of headings, lists, tables and code).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from typing import NamedTuple
 
 from tui_reader.core.article import Heading
+from tui_reader.core.markdown.lines import code_and_prose, heading_blocks
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
-_LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])(?:\s+\[[ xX]\])?(?=\s|$)")
-_HR = re.compile(r"^ {0,3}(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$")
 # The whole-text patterns below start with "\n" (the text gets one in front), so the regex
 # engine jumps from line break to line break instead of trying every character.
-_FENCE_LINE = re.compile(r"\n {0,3}(`{3,}|~{3,})[^\n]*")
 # Whole lines that leave no text: thematic breaks, table rules, reference definitions and
 # setext "=" underlines ("-" underlines are thematic breaks or table rules already).
 _DROP_LINES = re.compile(
@@ -70,31 +65,6 @@ def strip_shortcodes(markdown: str) -> str:
         return f"*[{label}]*" if label else ""
 
     return _SHORTCODE.sub(replace, markdown)
-
-
-def _code_and_prose(markdown: str) -> Iterator[tuple[bool, str]]:
-    """Split a body into ``(is_code, text)`` runs at fence lines, which are dropped.
-
-    Each run starts with "\\n", as the whole-text patterns expect.
-    """
-    markdown = "\n" + markdown
-    if "```" not in markdown and "~~~" not in markdown:
-        yield False, markdown
-        return
-    position = 0
-    fence = ""
-    for match in _FENCE_LINE.finditer(markdown):
-        if not fence:
-            yield False, markdown[position : match.start()]
-            fence = match.group(1)
-            position = match.end()
-            continue
-        line = match.group(0).strip()
-        if line.startswith(fence) and set(line) == {fence[0]}:
-            yield True, markdown[position : match.start()]
-            fence = ""
-            position = match.end()
-    yield bool(fence), markdown[position:]
 
 
 def _without_comments(text: str) -> str:
@@ -154,7 +124,7 @@ def plain_text(markdown: str) -> str:
     Works on whole runs of prose between code fences, so a post costs a few regex passes
     rather than several per line; code keeps its text, fence lines go.
     """
-    runs = _code_and_prose(strip_shortcodes(markdown))
+    runs = code_and_prose(strip_shortcodes(markdown))
     return "".join(text if code else _prose_plain(text) for code, text in runs)[1:]
 
 
@@ -189,68 +159,38 @@ def slugify(text: str, seen: dict[str, int] | None = None) -> str:
     return slug if count == 0 else f"{slug}-{count}"
 
 
-# Lines that can matter for headings: ATX headings, fences, and setext underlines. The
-# leading "\n" (rather than ^ with re.M) lets the regex engine jump between line starts.
-_STRUCTURE = re.compile(
-    r"\n( {0,3}(?:#{1,6}(?:[ \t][^\n]*)?|`{3,}[^\n]*|~{3,}[^\n]*|=+[ \t]*|-+[ \t]*))(?=\n|\Z)"
-)
+class HeadingSpan(NamedTuple):
+    """A heading and where it lies: from its first line's start to its last line's end (a
+    setext heading takes two lines or more). ``alone``: see lines.heading_blocks."""
+
+    start: int
+    end: int
+    heading: Heading
+    alone: bool
 
 
-def find_headings(markdown: str) -> list[tuple[int, Heading]]:
-    """Headings outside code fences, with the character offset where each line starts.
+def heading_spans(markdown: str) -> list[HeadingSpan]:
+    """The headings markdown-it would find, and where.
 
-    ATX headings (``## x``) and one-line setext headings (``x`` over ``===`` or ``---``).
-    One regular-expression pass finds the few lines that matter, so a 5 MB article takes
-    milliseconds, not a Python loop over every line.
+    The line scanner (lines.py) finds them without a parse, so a 5 MB article takes
+    milliseconds.
     """
-    found: list[tuple[int, Heading]] = []
     seen: dict[str, int] = {}
-    fence: str | None = None
-    padded = "\n" + markdown  # offsets in ``padded`` are one past those in ``markdown``
-    for match in _STRUCTURE.finditer(padded):
-        line = match.group(1)
-        line_start = match.start(1) - 1
-        stripped = line.strip()
-        first = stripped[0]
-        if fence is not None:
-            if first == fence[0] and stripped.startswith(fence) and set(stripped) == {first}:
-                fence = None
-            continue
-        if first in "`~":
-            if stripped.startswith(("```", "~~~")):
-                if first == "`" and "`" in stripped.lstrip("`"):
-                    continue  # ``` followed by more backticks is inline code, not a fence
-                fence = re.match(r"`+|~+", stripped).group()  # type: ignore[union-attr]
-            continue
-        if first == "#":
-            atx = _ATX.match(line)
-            if atx:
-                text = inline_plain(atx.group(2) or "").strip()
-                found.append((line_start, Heading(len(atx.group(1)), text, slugify(text, seen))))
-            continue
-        setext = _setext_title(markdown, line_start)
-        if setext is not None:
-            offset, title = setext
-            text = inline_plain(title).strip()
-            found.append((offset, Heading(1 if first == "=" else 2, text, slugify(text, seen))))
+    found: list[HeadingSpan] = []
+    for start, end, level, content, alone in heading_blocks(markdown):
+        text = heading_text(content)
+        found.append(HeadingSpan(start, end, Heading(level, text, slugify(text, seen)), alone))
     return found
 
 
-def _setext_title(markdown: str, underline: int) -> tuple[int, str] | None:
-    """If the line before ``underline`` is a one-line paragraph, its offset and text."""
-    if underline == 0:
-        return None
-    start = markdown.rfind("\n", 0, underline - 1) + 1
-    title = markdown[start : underline - 1]
-    if not title.strip() or title.startswith(("    ", "\t", ">", "|")):
-        return None
-    if _LIST_MARK.match(title) or _HR.match(title) or _FENCE.match(title) or _ATX.match(title):
-        return None
-    if start > 0:
-        before = markdown.rfind("\n", 0, start - 1) + 1
-        if markdown[before : start - 1].strip():
-            return None  # a multi-line paragraph: not handled, rather than mis-titled
-    return start, title
+def find_headings(markdown: str) -> list[tuple[int, Heading]]:
+    """The headings markdown-it would find, with the offset where each one's line starts."""
+    return [(span.start, span.heading) for span in heading_spans(markdown)]
+
+
+def heading_text(content: str) -> str:
+    """A heading's text as the contents list shows it: one line, inline marks dropped."""
+    return inline_plain(" ".join(line.strip() for line in content.split("\n"))).strip()
 
 
 def scan_headings(markdown: str) -> list[tuple[int, Heading]]:
