@@ -379,7 +379,8 @@ async def test_a_key_right_after_a_contents_jump_goes_to_the_article(
         view = document(app)
         contents = toc(app)
         # The jump, then j before any frame is drawn (both queued at once).
-        contents.post_message(TocList.Chosen(contents, 4))  # as the list posts it
+        pane = app.query_one("#reader-pane")  # where the contents list's choice is handled
+        pane.post_message(TocList.Chosen(contents, 4))
         app.post_message(events.Key("j", "j"))
         await pilot.pause()
         await pilot.pause()
