@@ -17,8 +17,9 @@ import pytest
 from tests.pilot_wait import wait_until
 from tui_reader.core.local import process as scan_process
 from tui_reader.core.local.events import AllListed, Found, ScanDone, ScanEvent
+from tui_reader.core.local.parse import parse_files
 from tui_reader.core.local.process import WORKERS_ENV, ScanProcess, start_scan
-from tui_reader.core.local.scan import parse_files, scan_events
+from tui_reader.core.local.scan import scan_events
 from tui_reader.core.store import Store
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.widgets.article_list import ArticleList

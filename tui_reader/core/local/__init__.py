@@ -1,1 +1,2 @@
-"""Local sources: walking folders, front matter, reading posts, the scan, its process, parse workers and snapshots."""
+"""Local sources: walking folders, front matter, reading posts, the scan, its process,
+parse workers and snapshots."""

@@ -1,4 +1,5 @@
-"""Worker processes that parse files for the scan process (:func:`loader.parse_files`).
+"""Worker processes that parse files for the scan process
+(:func:`tui_reader.core.local.parse.parse_files`).
 
 A first scan of 10,000 posts is bound by reading and parsing each file; with one worker
 per core it is no longer bound by one core. The workers are forked from the scan
@@ -19,7 +20,7 @@ from contextlib import suppress
 
 from tui_reader.core.article import Article
 from tui_reader.core.local.events import Found, dump_event
-from tui_reader.core.local.scan import parse_files
+from tui_reader.core.local.parse import parse_files
 
 Parsed = list[tuple[Article, str]]
 

@@ -16,7 +16,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from tui_reader.core.article import Article, Heading
+from tui_reader.core.article import Article
 from tui_reader.core.local.events import (
     AllListed,
     Found,
@@ -24,10 +24,11 @@ from tui_reader.core.local.events import (
     ScanEvent,
     loads_event,
 )
+from tui_reader.core.local.parse import parse_files
 from tui_reader.core.local.posts import KeyMaker, iter_markdown_paths, load_article
 from tui_reader.core.local.snapshot import Snapshot, storable
 from tui_reader.core.local.textio import NotReadable, read_text_file
-from tui_reader.core.markdown.text import analyse, analyse_plain, plain_text
+from tui_reader.core.markdown.text import analyse
 from tui_reader.core.sanitize import clean_error, clean_line
 from tui_reader.core.sources import FEED_SUFFIXES, FeedConfig, is_feed_source
 from tui_reader.core.store import Store, StoreError
@@ -312,27 +313,6 @@ def _cached(
     return hits, misses, errors
 
 
-def parse_files(
-    files: list[str], source: str, root: str, quick: bool
-) -> list[tuple[Article, str]]:
-    """Parse files, without the cache: each article with its plain text for the search
-    index ("" when ``quick``: then only front matter and title, and the article is
-    pending). Pure, so it can run in a worker process."""
-    key_of = KeyMaker(root)
-    out: list[tuple[Article, str]] = []
-    analyser = _KeepPlain()
-    for file in files:
-        if quick:
-            article = load_article(file, source=source, root=root, quick=True, key=key_of(file))
-            out.append((article, ""))
-            continue
-        analyser.plain = ""
-        key = key_of(file)
-        article = load_article(file, source=source, root=root, analyse=analyser, key=key)
-        out.append((article, analyser.plain))
-    return out
-
-
 def _assemble(
     files: list[str],
     hits: dict[str, Article],
@@ -377,17 +357,6 @@ class _Ready:
 
     def result(self) -> list[tuple[Article, str]]:
         return self._value
-
-
-class _KeepPlain:
-    """:func:`analyse` that keeps the body's plain text for the search index, so a scan
-    reads and converts each file once."""
-
-    plain = ""
-
-    def __call__(self, body: str) -> tuple[int, bool, tuple[Heading, ...]]:
-        self.plain = plain_text(body)
-        return analyse_plain(body, self.plain)
 
 
 _FEED_SNIFF = (b"<rss", b"<feed", b"<rdf:rdf", b"jsonfeed.org/version")
