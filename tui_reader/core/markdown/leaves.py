@@ -140,3 +140,23 @@ def without_references(lines: list[tuple[int, str]], underline: str) -> list[tup
         if token.type == "heading_open" and token.map:
             return lines[token.map[0] :]
     return []
+
+
+def atx_text(content: str | None) -> str:
+    """An ATX heading's text: trimmed, without a closing run of ``#`` that stands apart."""
+    content = (content or "").strip(" \t")
+    unclosed = content.rstrip("#")
+    if not unclosed or unclosed[-1] in " \t":
+        content = unclosed.rstrip(" \t")
+    return content
+
+
+def lines_between(text: str, start: int, upto: int) -> list[tuple[int, str]]:
+    """(offset, line) of each line of ``text`` from offset ``start`` up to ``upto``."""
+    lines = []
+    position = start
+    while position < upto:
+        end = text.find("\n", position)
+        lines.append((position, text[position:end]))
+        position = end + 1
+    return lines

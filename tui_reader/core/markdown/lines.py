@@ -20,10 +20,12 @@ from typing import NamedTuple
 
 from tui_reader.core.markdown.leaves import (
     after_quote_mark,
+    atx_text,
     delimiter_cells,
     header_cells,
     html_end,
     html_kind,
+    lines_between,
     skip_spaces,
     take_columns,
     without_references,
@@ -418,11 +420,7 @@ class _Scanner:
         return True
 
     def _atx(self, start: int, end: int, content: str | None, level: int) -> None:
-        content = (content or "").strip(" \t")
-        unclosed = content.rstrip("#")
-        if not unclosed or unclosed[-1] in " \t":
-            content = unclosed.rstrip(" \t")
-        self.found.append(_Found(start - 1, end, level, content, self.explicit))
+        self.found.append(_Found(start - 1, end, level, atx_text(content), self.explicit))
         self.leaf = ""
         self.para_start = -1
 
@@ -442,13 +440,7 @@ class _Scanner:
     def _paragraph_lines(self, upto: int) -> list[tuple[int, str]]:
         if self.containers:
             return list(self.para)
-        lines = []
-        position = self.para_start
-        while position < upto:
-            end = self.text.find("\n", position)
-            lines.append((position, self.text[position:end]))
-            position = end + 1
-        return lines
+        return lines_between(self.text, self.para_start, upto)
 
     def _table(self, rest: str, indent: int, start: int) -> bool:
         """A delimiter row under a paragraph's last line with as many cells: a table."""

@@ -32,9 +32,6 @@ class DocumentView(ScrollView, can_focus=True):
     """Shows a :class:`Document`, lazily, at any size."""
 
     BINDINGS = DOCUMENT_BINDINGS
-    DEFAULT_CSS = """
-    DocumentView { height: 1fr; overflow-x: hidden; scrollbar-gutter: stable; }
-    """
 
     @dataclass
     class Moved(Message):
