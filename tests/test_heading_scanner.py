@@ -7,9 +7,10 @@ made cases, on generated Markdown (lists, quotes, fences, indented code and HTML
 each other), and, when a copy of the CommonMark spec is at hand, on every spec example and
 on the spec as one article.
 
-The spec is not shipped with any installed package and is not copied here. To run that
-drill, fetch it (``npm pack commonmark-spec``, or a checkout of the spec's repository) and
-point ``TUI_READER_COMMONMARK_SPEC`` at its ``spec.txt``.
+The spec is not shipped with any installed package and is not copied here. ``.ci/run``
+fetches it from PyPI (marko's source release carries CommonMark 0.31.2) and points
+``TUI_READER_COMMONMARK_SPEC`` at it; elsewhere set that variable to a ``spec.txt``
+(``npm pack commonmark-spec``, or a checkout of the spec's repository), or the drill skips.
 """
 
 from __future__ import annotations
