@@ -236,7 +236,7 @@ def test_every_later_start_shows_the_newest_post_on_the_first_row(
     count = 10_000
     newest = _write_library(tmp_path / "posts", count)
     terminal.wait_for(lambda s: s.rstrip().endswith("$"), "the shell prompt")
-    for _start_number in range(5):  # a first start, then later starts from the snapshot
+    for _start_number in range(21):  # a first start, then 20 later starts (snapshots)
         _start(terminal, tmp_path / "posts")
         screen = terminal.wait_for(
             lambda s: (
