@@ -7,7 +7,7 @@
 - :func:`in_child`: a forked scan child goes back to the interpreter's own settings.
 
 No Textual here: the command line and the scan child use it before Textual is loaded.
-The README's Benchmarks section has what each of these was measured to give.
+The README's Benchmarks section has the measurements behind each of these.
 """
 
 from __future__ import annotations

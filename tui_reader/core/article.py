@@ -19,8 +19,8 @@ class Heading(NamedTuple):
     """One heading of an article, as listed in the table of contents.
 
     A named tuple, not a frozen dataclass: a later start unpickles one or more per
-    article, and a frozen dataclass's __init__ (one object.__setattr__ per field) made
-    that 40 ms of 100 for 10,000 posts, all of it on the interface's interpreter lock."""
+    article, and a frozen dataclass's __init__ (one object.__setattr__ per field) would
+    be a large part of that, all of it on the interface's interpreter lock."""
 
     level: int
     text: str
@@ -71,9 +71,9 @@ class Article:
 
     def __reduce__(self) -> tuple[type[Article], tuple[object, ...]]:
         # Pickled as a constructor call with the fields in order: unpickling then sets
-        # them in C, not one setattr per field by name (half the time for 10,000).
+        # them in C, not one setattr per field by name.
         # Headings go as plain tuples: a named tuple is rebuilt through its Python
-        # __new__, which was a sixth of unpickling 10,000 posts in the reader.
+        # __new__, which is costly when thousands of posts are unpickled.
         values = _init_fields(self)
         if self.headings and type(self.headings[0]) is not tuple:
             plain = tuple(map(tuple, self.headings))

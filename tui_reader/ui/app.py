@@ -41,7 +41,7 @@ from tui_reader.ui.screens.main import MainScreen
 WARM_UP_AFTER = 0.5  # seconds after the warm-up starts before the search text is folded
 KEY_QUIET = 0.15  # seconds without a key before the warm-up goes on
 # Seconds after the first screen before the library's integrity check: run as the list
-# appeared, it shared the two cores with the first keys (G took 60 ms longer).
+# appears, it would share the two cores with the first keys and slow them down.
 STORE_CHECK_AFTER = 1.0
 # What the warm-up imports, in this order: the modules that open an article (their big
 # dependencies in parts of 5-20 ms, so a key pressed meanwhile waits for one part at
@@ -304,13 +304,12 @@ class ReaderApp(App[None]):
         what the next keys need. Neither the start nor the first article waits for it.
 
         A thread still shares the interpreter lock: started before the first paint, this
-        work doubled the time to the first screen of a 10,000-post library. So it waits
+        work would hold back the first screen of a big library. So it waits
         for the first screen, and comes in two parts: at once, the modules that open an
         article (WARM_UP_MODULES: markdown-it, the document model, the renderer; about
         0.15 s, done well before a user presses Enter); a moment later (WARM_UP_AFTER),
         the folded search text of every article (0.1-0.2 s on 10,000 posts). Both give
-        way to keys (_give_way): a key pressed as the list came in took half as long
-        again while the imports went on."""
+        way to keys (_give_way), so a key pressed meanwhile is not held up by them."""
         self._warm_up_waits = not self._painted
         if self._warm_up_waits:
             return

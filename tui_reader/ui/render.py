@@ -13,8 +13,8 @@ Sections are parsed on the UI thread when they come into view, so a section mark
 would take seconds over is not parsed at all (:func:`render_document_section`): one of
 more than :data:`MAX_SECTION_CHARS` characters (markdown-it's line scan alone takes 4 s
 for 5 MB), more than :data:`MAX_FORMAT_CHARS` characters outside code fences (a 20,000-row
-table took 3 s), or more than :data:`MAX_INLINE_MARKS` characters that open inline markup
-(100,000 ``![`` took 14 s, about 0.1 ms each). It is shown as plain text, with a note.
+table takes about 3 s), or more than :data:`MAX_INLINE_MARKS` characters that open inline
+markup (about 0.1 ms each). It is shown as plain text, with a note.
 """
 
 from __future__ import annotations
@@ -297,7 +297,7 @@ class SectionRenderer:
         language = (token.info or "").strip().split(" ")[0] if token.type == "fence" else ""
         if len(code) > MAX_HIGHLIGHT_CHARS or len(lines) > MAX_HIGHLIGHT_LINES:
             # Rich's Syntax takes about 1 ms a line, highlighted or not: long blocks are
-            # drawn line by line instead, so 3,000 lines cost 0.06 s rather than 3 s.
+            # drawn line by line instead, which costs a small fraction of that.
             notes.append("too long to highlight")
             return Stack([CodeLines(lines, CODE_BLOCK), Text(f"[{'; '.join(notes)}]", style=NOTE)])
         syntax = Syntax(

@@ -289,10 +289,10 @@ class _Decoder:
     def __init__(self, coding: str) -> None:
         self.gzip = coding != "deflate"
         self.raw_fallback = not self.gzip  # "deflate" is zlib-wrapped or, wrongly, raw
-        self.obj = self._new()
+        self.obj = self._new_decompressor()
         self.done = False
 
-    def _new(self, wbits: int | None = None) -> zlib._Decompress:
+    def _new_decompressor(self, wbits: int | None = None) -> zlib._Decompress:
         if wbits is None:
             wbits = 16 + zlib.MAX_WBITS if self.gzip else zlib.MAX_WBITS
         return zlib.decompressobj(wbits)
@@ -307,7 +307,7 @@ class _Decoder:
                 if self.raw_fallback:
                     # Only the first bytes can tell zlib from raw deflate; try once.
                     self.raw_fallback = False
-                    self.obj = self._new(-zlib.MAX_WBITS)
+                    self.obj = self._new_decompressor(-zlib.MAX_WBITS)
                     continue
                 raise FetchError("could not decompress the response") from None
             self.raw_fallback = False
@@ -322,7 +322,7 @@ class _Decoder:
                 data = self.obj.unused_data
                 # Concatenated gzip members are legal; anything else after the end is junk.
                 if self.gzip and data.startswith(b"\x1f\x8b"):
-                    self.obj = self._new()
+                    self.obj = self._new_decompressor()
                 else:
                     self.done = True
         return out

@@ -22,7 +22,7 @@ def read_json_feed(body: bytes, base: str) -> tuple[str, list[Entry]]:
     items = doc.get("items")
     if not isinstance(items, list):
         raise FeedError("not a feed: JSON Feed without items")
-    title = clean_line(_str(doc.get("title")))
+    title = clean_line(_string_or_empty(doc.get("title")))
     feed_authors = _json_authors(doc)
     entries = []
     for item in items[:MAX_ENTRIES]:
@@ -31,7 +31,7 @@ def read_json_feed(body: bytes, base: str) -> tuple[str, list[Entry]]:
     return title, entries
 
 
-def _str(value: object) -> str:
+def _string_or_empty(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
@@ -39,7 +39,7 @@ def _json_authors(obj: dict[str, Any]) -> str:
     authors = obj.get("authors")
     if not isinstance(authors, list):
         authors = [obj.get("author")]
-    names = [_str(a.get("name")) for a in authors if isinstance(a, dict)]
+    names = [_string_or_empty(a.get("name")) for a in authors if isinstance(a, dict)]
     return ", ".join(n for n in names if n)
 
 
@@ -48,19 +48,19 @@ def _from_json_item(item: dict[str, Any], base: str, feed_authors: str) -> Entry
     raw_id = item.get("id")
     if isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool):
         entry.id = str(raw_id)
-    link = _str(item.get("url")) or _str(item.get("external_url"))
+    link = _string_or_empty(item.get("url")) or _string_or_empty(item.get("external_url"))
     entry.link = join_url(base, link) if link else None
-    entry.title = clean_line(_str(item.get("title")))
+    entry.title = clean_line(_string_or_empty(item.get("title")))
     entry.author = _json_authors(item) or feed_authors
     entry.date = iso_date(item.get("date_published")) or iso_date(item.get("date_modified"))
     tags = item.get("tags")
     if isinstance(tags, list):
         entry.tags = [t for t in tags if isinstance(t, str)]
-    if _str(item.get("content_html")):
+    if _string_or_empty(item.get("content_html")):
         entry.contents.append(("text/html", item["content_html"]))
-    if _str(item.get("content_text")):
+    if _string_or_empty(item.get("content_text")):
         entry.contents.append(("text/plain", item["content_text"]))
-    if _str(item.get("summary")):
+    if _string_or_empty(item.get("summary")):
         entry.summary = ("text/plain", item["summary"])
     return entry
 

@@ -1,8 +1,8 @@
 """Worker processes that parse files for the scan process
 (:func:`tui_reader.core.local.parse.parse_files`).
 
-A first scan of 10,000 posts is bound by reading and parsing each file; with one worker
-per core it is no longer bound by one core. The workers are forked from the scan
+A first scan of a big library is bound by reading and parsing each file; one worker per
+core spreads that over every core. The workers are forked from the scan
 process, which has no threads of its own when the pool starts (the executor forks them
 all before its manager thread starts), and they only parse: the cache, the search index
 and the snapshot are written by the scan process alone.

@@ -3,9 +3,8 @@ its interpreter lock.
 
 ``tui-reader`` starts the child first thing, before it imports Textual, so reading the
 scan cache (or, on a first start, every file's front matter) overlaps with the
-interface's own start, on another core. On a library of 10,000 posts the scan thread and
-the UI thread used to take turns on one lock, and the whole list came in about 2.3 s on a
-later start; see bench/ and the README for the figures now.
+interface's own start, on another core. A scan thread would take turns with the UI
+thread on one interpreter lock; bench/ and the README have the figures.
 
 On Linux the child is a fork of the reader, taken first thing, while the reader has no
 thread, lock or open connection to pass on: it needs no interpreter of its own to start

@@ -29,7 +29,7 @@ _ITEM_LINE = re.compile(r"([ ]*)-[ ]+(.*?)[ ]*")
 _PLAIN = re.compile(r"[^-?:,\[\]{}#&*!|>'\"%@`\s][^\t]*")
 # Tabs, CR, a BOM, the other YAML line breaks (NEL, U+2028, U+2029), and what PyYAML's
 # reader calls non-printable. Spelled as the characters it finds, not as the negation of
-# those it allows: the same set, but the negated class took 10 ms to compile at import.
+# those it allows: the same set, but the negated class takes 10 ms to compile at import.
 _NOT_PLAIN_TEXT = re.compile(
     "[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]"
 )

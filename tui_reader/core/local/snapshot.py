@@ -1,13 +1,13 @@
 """Scan snapshots: a source folder's articles kept as the very batches a scan sends.
 
-A later start of a big library used to rebuild every article from its scan-cache row (a
-JSON document per file), pickle it in the scan process and unpickle it in the reader.
-A snapshot keeps, per source folder, the articles as pickled :class:`Found` batches of
-about 1,000, each with the (path, mtime, size) of its files. At the next scan a batch
-whose files are all unchanged is sent on as it is, bytes untouched; files in no valid
-batch (new, changed, or sharing a batch with a changed or deleted file) go through the
-per-file scan cache as before, and a new snapshot is written from the batches kept and
-the articles scanned.
+Without it, a later start of a big library would rebuild every article from its
+scan-cache row (a JSON document per file), pickle it in the scan process and unpickle it
+in the reader. A snapshot keeps, per source folder, the articles as pickled
+:class:`Found` batches of about 1,000, each with the (path, mtime, size) of its files.
+At the next scan a batch whose files are all unchanged is sent on as it is, bytes
+untouched; files in no valid batch (new, changed, or sharing a batch with a changed or
+deleted file) go through the per-file scan cache, and a new snapshot is written from the
+batches kept and the articles scanned.
 
 The snapshot is a cache: when it is missing, unreadable or of another format it is
 ignored, and the files (and the per-file cache) are the truth. A batch whose digest does

@@ -91,25 +91,25 @@ def _feed_record(row: sqlite3.Row | tuple[Any, ...]) -> FeedRecord:
 
 
 def _entry_article(row: tuple[Any, ...]) -> Article:
-    r = dict(zip(_ENTRY_NAMES, row, strict=True))
+    by_column = dict(zip(_ENTRY_NAMES, row, strict=True))
     return Article(
-        key=decode_key(r["key"]),
-        title=r["title"],
+        key=decode_key(by_column["key"]),
+        title=by_column["title"],
         kind="feed",
-        date=parse_datetime(r["date"]),
-        lastmod=parse_datetime(r["lastmod"]),
-        author=r["author"],
-        tags=json_strings(r["tags_json"]),
-        summary=r["summary"],
-        words=r["words"],
-        cjk=bool(r["cjk"]),
-        source=decode_key(r["feed_url"]),
-        location=r["location"],
-        link=r["link"],
-        headings=headings_from(load_json_list(r["headings_json"])),
-        body=r["body"],
-        feed_title=r["feed_title"],
-        warnings=json_strings(r["warnings_json"]),
+        date=parse_datetime(by_column["date"]),
+        lastmod=parse_datetime(by_column["lastmod"]),
+        author=by_column["author"],
+        tags=json_strings(by_column["tags_json"]),
+        summary=by_column["summary"],
+        words=by_column["words"],
+        cjk=bool(by_column["cjk"]),
+        source=decode_key(by_column["feed_url"]),
+        location=by_column["location"],
+        link=by_column["link"],
+        headings=headings_from(load_json_list(by_column["headings_json"])),
+        body=by_column["body"],
+        feed_title=by_column["feed_title"],
+        warnings=json_strings(by_column["warnings_json"]),
     )
 
 

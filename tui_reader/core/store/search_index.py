@@ -43,8 +43,8 @@ def index_rows(items: Iterable[tuple[Article, str]]) -> list[IndexRow]:
 def write_index(conn: sqlite3.Connection, rows: list[IndexRow]) -> None:
     """Add or replace these search rows, inside the caller's write transaction.
 
-    A few statements per batch rather than four per article: on a first scan of 10,000
-    posts the per-statement cost was most of the indexing."""
+    A few statements per batch rather than four per article: on a first scan of a big
+    library the per-statement cost would be most of the indexing."""
     keys = [row[0] for row in rows]
     conn.executemany(
         "INSERT INTO fts_rows (key) VALUES (?) ON CONFLICT (key) DO NOTHING",

@@ -154,8 +154,8 @@ class ReadingPane(Vertical):
         view = self.view
         view.goto_heading(event.index)
         # The text first, the focus a frame later: moving the focus restyles both
-        # widgets and redraws the whole contents list, and drawn in the same frame
-        # that held the jump's text back by about 10 ms. (The screen runs this as soon
+        # widgets and redraws the whole contents list, which in the same frame would
+        # hold the jump's text back. (The screen runs this as soon
         # as it is idle: a key queued right behind Enter still reaches the article.)
         self.call_after_refresh(view.focus)
 

@@ -42,7 +42,7 @@ READ_AFTER_SECONDS = 3.0  # an article open this long counts as read
 class MainScreen(Screen[None]):
     """The reader's screen. A focus change repaints the widgets it restyles, not the
     whole screen: Textual's Screen repaints every cell when ``focused`` changes, and on a
-    160x48 screen that full repaint was most of a jump from the contents to the text."""
+    160x48 screen that full repaint is most of a jump from the contents to the text."""
 
     BINDINGS = APP_BINDINGS
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
@@ -68,7 +68,7 @@ class MainScreen(Screen[None]):
         self._read_timer: Timer | None = None
         # Made here, so the app can hand articles to the list before it is mounted.
         # The list stands alone until an article opens: classes given here, not added
-        # in on_mount, where each one restyled every widget (60 ms on a big screen).
+        # in on_mount, where each one would restyle every widget.
         # It holds the focus at the start, so it is the active pane from the first.
         self.list = ListPane(
             library, state, store, focus_for_typing, id="list-pane", classes="-alone -active"
@@ -86,9 +86,9 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         # Textual hides its notification rack once the screen is up, by setting the
-        # display its stylesheet already gives it: a change of style that laid out and
-        # repainted the whole screen (25 ms) just as the first keys came. Said before
-        # the first layout, it costs nothing, and hiding it again changes nothing.
+        # display its stylesheet already gives it: a change of style that lays out and
+        # repaints the whole screen just as the first keys come. Said before the first
+        # layout, it costs nothing, and hiding it again changes nothing.
         for rack in self.query("#textual-toastrack"):
             rack.display = False
         self.lay_out_for(self.app.size.width)

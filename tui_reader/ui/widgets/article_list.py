@@ -120,7 +120,7 @@ class ArticleList(RowList):
 
     def render_row_segments(self, index: int, width: int) -> list[Segment]:
         """The row's cells as segments, built here: through Rich ``Text`` a screen of new
-        rows (a filter keystroke, ``G``) took 8 ms, four times as long. The rows look
+        rows (a filter keystroke, ``G``) costs about four times as much. The rows look
         exactly as that ``Text`` rendered them (``tests/test_list_rows.py``)."""
         article = self.articles[index]
         title_width, tags_width = self._columns()

@@ -93,8 +93,8 @@ class DocumentView(ScrollView, can_focus=True):
         self.scroll_to(0, 0, animate=False, immediate=True)
         self.refresh()
         if self.scrollable_content_region.height > 0:
-            # Shown already: place it now, so the first frame shows the text (waiting
-            # for the next refresh cost about 0.3 s after Enter on a 5 MB article)...
+            # Shown already: place it now, so the first frame shows the text (the next
+            # refresh can be a long wait after Enter on a big article)...
             pending = self._pending
             self._apply_pending()
             # ...and again once the new virtual size is laid out: until then a scroll

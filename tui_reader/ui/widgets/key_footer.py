@@ -1,12 +1,12 @@
 """The footer: the keys that work here, drawn as one line by one widget.
 
 Textual's Footer mounts one widget per key, and mounts them all again whenever the keys
-change. On the reader's big screen each of those rounds cost 100-200 ms: once after the
-first screen (it landed on the first key pressed on a 10,000-post library) and at every
-focus change that changes the keys (opening an article, a TOC jump, closing the tag
-picker). This footer keeps Textual's look (the theme's footer colours, key then
-description, the command palette key at the right) and its click-to-press, and redraws
-one line only when the keys it shows change. Not kept: the stock footer's tooltips.
+change. On a big screen each of those rounds costs 100-200 ms: once after the first
+screen (where it lands on the first key pressed) and at every focus change that changes
+the keys (opening an article, a TOC jump, closing the tag picker). This footer keeps
+Textual's look (the theme's footer colours, key then description, the command palette
+key at the right) and its click-to-press, and redraws one line only when the keys it
+shows change. Not kept: the stock footer's tooltips.
 """
 
 from __future__ import annotations

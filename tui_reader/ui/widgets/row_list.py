@@ -1,7 +1,7 @@
 """A list of one-line rows that draws only what is on screen.
 
 ``OptionList`` measures every option up front (its wrapping needs each height), which
-took 0.4 s for the 2,000 headings of a 5 MB article; ``DataTable`` took 1.3 s to refill
+takes 0.4 s for the 2,000 headings of a 5 MB article; ``DataTable`` takes 1.3 s to refill
 10,000 rows. Rows here are one line each, so a row's position is its index and nothing
 is measured: filling the list costs what building the Python list costs.
 
@@ -62,7 +62,7 @@ class RowList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.row_count = 0
         # Drawn rows by content: a filter keystroke moves rows around, and a row costs
-        # 0.1-0.2 ms to draw again (it cost about a millisecond through Rich Text).
+        # 0.1-0.2 ms to draw again.
         self._strips: LRUCache[Hashable, Strip] = LRUCache(1024)
         # Looked up once per render pass, not once a line: the widget's style walks the
         # DOM, the width asks the layout, the focus asks the screen.

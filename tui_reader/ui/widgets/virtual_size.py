@@ -28,7 +28,6 @@ def set_virtual_size(view: ScrollView, size: Size) -> None:
             # Longer than the view (or, before the first layout, than the whole screen):
             # it will have a vertical scrollbar. Said now, the next layout places it and
             # draws the rows once at their width; found during that layout, the bar
-            # made a second layout that drew every row again, narrower (15-20 ms on the
-            # first key after 10,000 posts appear).
+            # would make a second layout that draws every row again, narrower.
             view.show_vertical_scrollbar = True
         view.virtual_size = size
