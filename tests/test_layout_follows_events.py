@@ -8,12 +8,14 @@ open with the list scrolled to the middle, depending on which scan batch arrived
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import LoadingIndicator
 
 from tests.pilot_wait import settle, wait_until
 from tui_reader.core.article import Article
@@ -212,3 +214,43 @@ async def test_a_resize_behind_a_dialog_lays_out_the_screen_beneath(sample_conte
         await wait_until(pilot, lambda: type(app.screen).__name__ != "HelpScreen")
         await settle(app, pilot)
         assert_reading_layout(app, NARROW[0])
+
+
+class HeldScan(PlayedScan):
+    """Sends its first batch, then waits (a first start still listing files)."""
+
+    def __init__(self, batches: list[list[Article]]) -> None:
+        super().__init__(batches)
+        self.go_on = threading.Event()
+
+    def events(self) -> Iterator[Found | AllListed | ScanDone]:
+        first, *rest = self.batches
+        yield Found(list(first), [])
+        self.go_on.wait(timeout=30)
+        for batch in rest:
+            yield Found(list(batch), [])
+        yield AllListed()
+        yield ScanDone([])
+
+
+async def test_the_articles_listed_so_far_are_shown_while_the_scan_goes_on(
+    tmp_path: Path,
+) -> None:
+    # A first start on a big folder shows the first files as soon as they are read. A
+    # pane attribute named ``loading`` once switched on Textual's own loading indicator,
+    # which covered the whole list until the scan had listed every file.
+    batches = _batches(_posts(tmp_path, 900), 3)
+    scan = HeldScan(batches)
+    app = ReaderApp([str(tmp_path)], scan=scan)  # type: ignore[arg-type]
+    async with app.run_test(size=WIDE) as pilot:
+        try:
+            await wait_until(pilot, lambda: len(article_list(app).articles) == 300)
+            await pilot.pause()
+            assert app.loading  # the scan is still listing
+            assert not app.screen.query(LoadingIndicator)
+            assert "loading" in str(app.screen.query_one("#filter-bar").render())
+            assert "Post number" in first_row_on_screen(app)
+        finally:
+            scan.go_on.set()
+        await settle(app, pilot)
+        assert len(article_list(app).articles) == 900

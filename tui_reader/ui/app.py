@@ -129,7 +129,7 @@ class ReaderApp(App[None]):
     @property
     def loading(self) -> bool:
         """The scan is still listing files."""
-        return self._main is not None and self._main.list.loading
+        return self._main is not None and self._main.list.listing
 
     @property
     def measuring(self) -> bool:
@@ -288,7 +288,7 @@ class ReaderApp(App[None]):
             self.notify("No articles found in the given sources.", severity="warning")
 
     def _set_progress(self, loading: bool, measuring: bool = False) -> None:
-        self.main.list.loading = loading
+        self.main.list.listing = loading
         self.main.list.measuring = measuring
 
     def add_articles(self, articles: list[Article], errors: Iterable[str] = ()) -> None:

@@ -53,7 +53,9 @@ class ListPane(Vertical):
         self._focus_for_typing = focus_for_typing
         self.filter = Filter()
         self.sort: SortKey = "date"
-        self.loading = False  # the scan is still listing files
+        # The scan is still listing files. Not ``loading``: that is Textual's own
+        # reactive, which covers a widget with a loading indicator.
+        self.listing = False
         self.measuring = False  # read times are still coming
         self.reading: Article | None = None  # the article open in the reading pane
         self._ranking: list[str] = []
@@ -157,7 +159,7 @@ class ListPane(Vertical):
         spelled = [self.library.spelling(tag) for tag in sorted(self.filter.tags)]
         shown = len(self.query_one(ArticleList).articles)
         bar = filter_bar(
-            self.filter, spelled, shown, len(self.library), self.sort, self.loading, self.measuring
+            self.filter, spelled, shown, len(self.library), self.sort, self.listing, self.measuring
         )
         # Its size is set in the CSS (one line, the pane's width): no layout pass.
         self.query_one("#filter-bar", Static).update(bar, layout=False)
