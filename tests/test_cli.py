@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -166,18 +167,26 @@ def test_several_tag_options_need_every_tag(
 
 
 @pytest.mark.parametrize("search", ["rust", "Rust tools", "hana"])
-def test_search_option_filters_on_title_tags_author_summary(
+def test_search_option_finds_every_title_tags_author_summary_match(
     tmp_path: Path, sample_content: Path, everything: list[dict], search: str
 ) -> None:
-    found = listed(tmp_path, str(sample_content), "--search", search)
+    # --search is the full-text search now (it also finds words in the body), so what
+    # the old title/tags/author/summary filter found is a part of what it finds; with
+    # --sort date they come in the list's order.
+    found = listed(tmp_path, str(sample_content), "--search", search, "--sort", "date")
 
     def matches(item: dict) -> bool:
         haystack = " ".join(
             [item["title"], " ".join(item["tags"]), item["author"], item["summary"]]
         ).casefold()
-        return all(word in haystack for word in search.casefold().split())
+        return all(
+            re.search(rf"\b{re.escape(word)}", haystack) for word in search.casefold().split()
+        )
 
-    assert found == [item for item in everything if matches(item)]
+    assert [item for item in found if matches(item)] == [
+        item for item in everything if matches(item)
+    ]
+    assert found == [item for item in everything if item in found]
     assert 0 < len(found) < len(everything)
 
 
@@ -252,3 +261,76 @@ def test_missing_source_is_reported_and_fails(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "nowhere" in result.stderr
     assert "no such file or folder" in result.stderr
+
+
+def _post(folder: Path, name: str, title: str, day: str, body: str) -> None:
+    text = f"---\ntitle: {title}\ndate: {day}\ndescription: A short note.\n---\n\n{body}\n"
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+def test_search_finds_a_word_only_in_the_body_and_ranks_title_matches_first(
+    tmp_path: Path,
+) -> None:
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    filler = "Plain words about other things.\n\n" * 20
+    _post(posts, "body.md", "Harbour Walks", "2024-05-01", f"{filler}## Later\n\nA quokka ran by.")
+    _post(posts, "title.md", "The Quokka Question", "2023-01-01", "Nothing more to say.")
+    _post(posts, "other.md", "Unrelated", "2024-06-01", filler)
+
+    found = listed(tmp_path, str(posts), "--search", "quokka")
+    # Ranked as ctrl+f ranks: the title match first, although the body match is newer.
+    assert [item["title"] for item in found] == ["The Quokka Question", "Harbour Walks"]
+
+    by_date = listed(tmp_path, str(posts), "--search", "quokka", "--sort", "date")
+    assert [item["title"] for item in by_date] == ["Harbour Walks", "The Quokka Question"]
+
+
+def test_list_help_says_search_covers_the_full_text(tmp_path: Path) -> None:
+    result = run(tmp_path, "list", "--help")
+    assert result.returncode == 0
+    help_text = " ".join(result.stdout.split())
+    assert "full text" in help_text
+    assert "--sort" in help_text
+
+
+def test_reader_on_only_missing_sources_exits_1_with_one_line(tmp_path: Path) -> None:
+    result = run(tmp_path, str(tmp_path / "nowhere"), timeout=30)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"tui-reader: {tmp_path / 'nowhere'}: no such file or folder"
+    ]
+    assert result.stdout == ""
+
+
+def test_list_of_a_feed_never_fetched_says_how_to_fetch_it(tmp_path: Path) -> None:
+    url = "http://127.0.0.1:9/never-fetched.xml"  # never contacted: list reads the cache
+    result = run(tmp_path, "list", url)
+    assert result.returncode == 1
+    (line,) = result.stderr.splitlines()
+    assert url in line and "nothing cached yet" in line
+    assert "tui-reader refresh" in line
+    assert f"tui-reader {url}" in line  # opening it in the reader fetches it
+
+
+RSS = """<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Field notes</title><link>http://example.org/</link>
+<item><title>Tides</title><link>http://example.org/tides</link><guid>tides</guid>
+<description>Low water at noon. The wombat came later.</description></item>
+<item><title>Winds</title><link>http://example.org/winds</link><guid>winds</guid>
+<description>Nothing of note.</description></item>
+</channel></rss>
+"""
+
+
+def test_search_finds_body_words_in_a_single_file_and_a_feed_file(tmp_path: Path) -> None:
+    filler = "Plain words about other things.\n\n" * 20
+    single = tmp_path / "single.md"
+    single.write_text(
+        f"---\ntitle: One File\ndescription: Short.\n---\n\n{filler}A wombat dug.\n",
+        encoding="utf-8",
+    )
+    feed = tmp_path / "notes.rss"
+    feed.write_text(RSS, encoding="utf-8")
+    found = listed(tmp_path, str(single), str(feed), "--search", "wombat", "--sort", "title")
+    assert [item["title"] for item in found] == ["One File", "Tides"]

@@ -248,3 +248,17 @@ def test_every_later_start_shows_the_newest_post_on_the_first_row(
         )
         assert newest in _first_row(screen), screen
         _quit(terminal)
+
+
+def test_reader_opens_on_the_sources_it_can_read_and_names_the_missing_one(
+    terminal: Terminal, sample_content: Path
+) -> None:
+    terminal.wait_for(lambda s: s.rstrip().endswith("$"), "the shell prompt")
+    command = shlex.join([sys.executable, "-m", "tui_reader", str(sample_content), "gone-folder"])
+    terminal.send(command + "; echo tui-reader-exited-$?", "Enter")
+    screen = terminal.wait_for(
+        lambda s: GUIDE_TITLE in s and "gone-folder" in s, "the list and the missing source"
+    )
+    assert "no such file or folder" in " ".join(screen.split())
+    _quit(terminal)
+    assert "tui-reader-exited-0" in terminal.screen()

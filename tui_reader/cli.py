@@ -1,8 +1,8 @@
 """The command line: open the reader, or run one of the commands for scripts and cron.
 
     tui-reader [--wpm N] [SOURCE ...]
-    tui-reader list [SOURCE ...] [--tag T]... [--search Q] [--json] [--unread] [--starred]
-                    [--max-minutes N]
+    tui-reader list [SOURCE ...] [--tag T]... [--search Q] [--sort KEY] [--json] [--unread]
+                    [--starred] [--max-minutes N]
     tui-reader refresh
     tui-reader import-opml FILE
     tui-reader export-opml
@@ -45,7 +45,19 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
         parser.description = "Print the matching articles without opening the interface."
         parser.add_argument("sources", nargs="*", metavar="SOURCE")
         parser.add_argument("--tag", action="append", default=[], help="only articles with this tag")
-        parser.add_argument("--search", default="", help="only articles whose text matches")
+        parser.add_argument(
+            "--search",
+            default="",
+            metavar="Q",
+            help="only articles with every word of Q (the last one may be the start of a"
+            " word) in their title, tags, author or full text, as the reader's ctrl+f;"
+            " best matches first, title matches before body matches, unless --sort is given",
+        )
+        parser.add_argument(
+            "--sort",
+            choices=("date", "title", "time"),  # core.library.SORT_KEYS, without its import
+            help="newest first (the default without --search), title A-Z, or shortest first",
+        )
         parser.add_argument("--json", action="store_true", help="one JSON object per line")
         parser.add_argument("--unread", action="store_true", help="only unread articles")
         parser.add_argument("--starred", action="store_true", help="only starred articles")

@@ -15,7 +15,7 @@ from pathlib import Path
 from tui_reader.commands.common import error
 from tui_reader.core.config import Config, load_config
 from tui_reader.core.paths import config_file
-from tui_reader.core.sources import FeedConfig, is_feed_source
+from tui_reader.core.sources import NO_SUCH_SOURCE, FeedConfig, is_feed_source, is_missing
 
 NO_SOURCE = """\
 tui-reader: no source given, and no sources in the config file ({path})
@@ -59,7 +59,22 @@ def run(command: str | None, args: argparse.Namespace) -> int:
         return list_command(sources, feeds, args, wpm)
     from tui_reader.commands.reader import open_reader
 
-    return open_reader(sources, feeds, config, wpm)
+    missing = [s for s in [*sources, *(feed.url for feed in feeds)] if is_missing(s)]
+    if not missing:
+        return open_reader(sources, feeds, config, wpm)
+    from tui_reader.core.sanitize import clean_line
+
+    notes = [f"{clean_line(source)}: {NO_SUCH_SOURCE}" for source in dict.fromkeys(missing)]
+    if len(missing) == len(sources) + len(feeds):  # nothing to show: say so, as list does
+        for note in notes:
+            error(note)
+        return 1
+    # The reader opens on the rest and names the missing ones once, among its start-up
+    # messages (the scan would name them too, in a toast of its own).
+    gone = set(missing)
+    sources = [source for source in sources if source not in gone]
+    feeds = [feed for feed in feeds if feed.url not in gone]
+    return open_reader(sources, feeds, config, wpm, notes)
 
 
 def resolve_sources(given: list[str], config: Config) -> tuple[list[str], list[FeedConfig]]:

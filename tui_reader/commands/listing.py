@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import argparse
 import json
+from contextlib import suppress
 
 from tui_reader.commands.common import error, open_store
 from tui_reader.core.article import Article
 from tui_reader.core.feeds.localfiles import local_path
-from tui_reader.core.library import Filter, Library
+from tui_reader.core.library import Filter, Library, in_rank_order
 from tui_reader.core.local.scan import discover_feeds, parse_local_feed, scan_sources
+from tui_reader.core.markdown.text import plain_text
+from tui_reader.core.paths import config_file
 from tui_reader.core.sanitize import clean_line
 from tui_reader.core.sources import FeedConfig
 from tui_reader.core.state import ReadingState
+from tui_reader.core.store import Store, StoreError
+
+SEARCH_EVERYTHING = 1 << 30  # every match: a script wants them all, not a screenful
 
 
 def list_command(
@@ -34,21 +40,33 @@ def list_command(
             # Feed files are read as they are now; feed URLs come from the cache (`refresh`).
             if local_path(feed.url):
                 articles, message = parse_local_feed(feed)
+                if args.search and articles:
+                    _index(store, articles)
+            elif store is None:
+                articles = []
+                message = f"{clean_line(feed.url)}: not listed, the library database is not open"
             else:
-                articles = store.feed_articles(feed.url) if store is not None else []
-                message = "" if articles else f"{clean_line(feed.url)}: nothing cached yet"
+                articles = store.feed_articles(feed.url)
+                message = "" if articles else not_fetched(feed.url)
             if message:
                 failed = True
                 error(message)
             library.add(articles)
+        ranking = _search(store, args.search) if args.search else None
         query = Filter(
             tags=frozenset(t.casefold() for t in args.tag),
-            text=args.search,
+            # Without the database there is no full-text index: the text filter of `/`.
+            text=args.search if args.search and ranking is None else "",
             unread_only=args.unread,
             starred_only=args.starred,
             max_minutes=args.max_minutes,
+            keys=None if ranking is None else frozenset(ranking),
         )
-        selected = library.select(query, is_read=state.is_read, is_starred=state.is_starred)
+        selected = library.select(
+            query, args.sort or "date", is_read=state.is_read, is_starred=state.is_starred
+        )
+        if ranking is not None and args.sort is None:
+            selected = in_rank_order(selected, ranking)
     finally:
         if store is not None:
             store.close()
@@ -60,6 +78,38 @@ def list_command(
             tags = ", ".join(article.tags)
             print(f"{date}  {library.minutes(article):>3} min  {article.title}  [{tags}]")
     return 1 if failed and not library.articles else 0
+
+
+def not_fetched(url: str) -> str:
+    """What to do about a feed URL with nothing in the cache."""
+    shown = clean_line(url)
+    return (
+        f"{shown}: nothing cached yet; open it in the reader to fetch it (tui-reader {shown}),"
+        f" or run tui-reader refresh with it under [[feeds]] in {clean_line(str(config_file()))}"
+    )
+
+
+def _search(store: Store | None, text: str) -> list[str] | None:
+    """The keys matching ``text`` in the full-text index, best first (as ``ctrl+f``
+    ranks them), or None when there is no index to ask."""
+    if store is not None:
+        try:
+            return store.search(text, limit=SEARCH_EVERYTHING)
+        except StoreError as exc:
+            error(str(exc))
+    error(
+        "--search looked only at titles, tags, authors and summaries: the full text is"
+        " searched in the library database, which is not open"
+    )
+    return None
+
+
+def _index(store: Store | None, articles: list[Article]) -> None:
+    """Put a feed file's entries in the search index, as the reader's refresh does."""
+    if store is None or not store.writable:
+        return
+    with suppress(StoreError):  # then they are not found by --search, and that is all
+        store.index_articles((a, plain_text(a.body or "")) for a in articles)
 
 
 def article_json(article: Article, minutes: int) -> dict[str, object]:

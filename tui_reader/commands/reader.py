@@ -11,7 +11,14 @@ from tui_reader.core.paths import database_file
 from tui_reader.core.sources import FeedConfig, is_feed_source
 
 
-def open_reader(sources: list[str], feeds: list[FeedConfig], config: Config, wpm: int) -> int:
+def open_reader(
+    sources: list[str],
+    feeds: list[FeedConfig],
+    config: Config,
+    wpm: int,
+    notes: list[str] | None = None,
+) -> int:
+    """Run the reader; ``notes`` are shown first among its start-up messages."""
     # The scan starts first, in a child process: it reads the scan cache (or the files)
     # on another core while this process imports Textual and builds the interface.
     # The collector is off and threads give the lock back sooner until the app's first
@@ -34,7 +41,7 @@ def open_reader(sources: list[str], feeds: list[FeedConfig], config: Config, wpm
         from tui_reader.ui.keys import keymap_warning
 
         store, problem = opening.result()
-    messages = list(config.errors)
+    messages = [*(notes or ()), *config.errors]
     unknown_keys = keymap_warning(config.keys, str(config.path or ""))
     if unknown_keys:
         messages.append(unknown_keys)

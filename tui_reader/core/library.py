@@ -286,6 +286,13 @@ class Library:
         return self._ordered[key]
 
 
+def in_rank_order(articles: list[Article], ranking: list[str]) -> list[Article]:
+    """``articles`` in the order of ``ranking`` (keys, best first, as a full-text search
+    gives them); articles it does not hold go last, in their order."""
+    rank = {key: number for number, key in enumerate(ranking)}
+    return sorted(articles, key=lambda a: rank.get(a.key, len(rank)))
+
+
 def _haystack(article: Article) -> str:
     return " ".join(
         (article.title, " ".join(article.tags), article.author, article.summary, article.feed_title)

@@ -6,6 +6,7 @@ it before it starts the scan, and everything it imports first delays the reader'
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 FEED_SUFFIXES = (".xml", ".rss", ".atom", ".json")
@@ -25,3 +26,20 @@ def is_feed_source(source: str) -> bool:
     """A URL, or a file with a feed suffix."""
     lowered = source.lower()
     return lowered.startswith(("http://", "https://")) or lowered.endswith(FEED_SUFFIXES)
+
+
+NO_SUCH_SOURCE = "no such file or folder"
+
+
+def is_missing(source: str) -> bool:
+    """A local source (not a URL) whose path does not exist. A path that exists but cannot
+    be read is not missing: the scan names its own problem."""
+    if "://" in source:
+        return False
+    try:
+        os.stat(os.path.expanduser(source))
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except (OSError, ValueError):
+        return False
+    return False

@@ -30,7 +30,7 @@ from tui_reader.core.local.snapshot import Snapshot, storable
 from tui_reader.core.local.textio import NotReadable, read_text_file
 from tui_reader.core.markdown.text import analyse
 from tui_reader.core.sanitize import clean_error, clean_line
-from tui_reader.core.sources import FEED_SUFFIXES, FeedConfig, is_feed_source
+from tui_reader.core.sources import FEED_SUFFIXES, NO_SUCH_SOURCE, FeedConfig, is_feed_source
 from tui_reader.core.store import Store, StoreError
 
 if TYPE_CHECKING:
@@ -157,13 +157,13 @@ def scan_markdown(
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        yield [], [f"{shown}: no such file or folder"]
+        yield [], [f"{shown}: {NO_SUCH_SOURCE}"]
         return
     except OSError as exc:
         yield [], [f"{shown}: {clean_error(exc.strerror or exc)}"]
         return
     if stat.S_ISREG(info.st_mode):
-        yield [load_article(path, source=source, root=path.parent, analyse=analyse)], []
+        yield _single_file(path, source, store)
         return
     if not stat.S_ISDIR(info.st_mode):
         yield [], [f"{shown}: not a regular file or folder"]
@@ -186,6 +186,19 @@ def scan_markdown(
         yield batch
     if not found:
         yield [], [f"{shown}: no Markdown files found"]
+
+
+def _single_file(path: Path, source: str, store: Store | None) -> Batch:
+    """A file given as a source. It is indexed like a folder's files (it is read whole
+    anyway), so full-text search finds it too."""
+    ((article, plain),) = parse_files([str(path)], source, str(path.parent), quick=False)
+    errors: list[str] = []
+    if store is not None and store.writable and article.mtime:
+        try:
+            store.index_articles([(article, plain)])
+        except StoreError as exc:
+            errors.append(str(exc))
+    return [article], errors
 
 
 def _chunks(files: Iterator[str]) -> Iterator[list[str]]:
