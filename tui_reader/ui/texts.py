@@ -88,10 +88,49 @@ def filter_bar(
     if not query.active:
         text.append("all articles  ", style=DIM)
     text.append(f"{shown} of {total}", style=Style(bold=True))
-    text.append(f" · by {sort}", style=DIM)
+    # A full-text search orders the list by its ranking, whatever the sort says.
+    text.append(f" · by {'relevance' if query.keys is not None else sort}", style=DIM)
     if loading:
         text.append(" · loading…", style=Style(color="yellow"))
     elif measuring:
         # Every file is listed; read times and the search index are still being filled.
         text.append(" · measuring read times…", style=Style(color="yellow"))
     return text
+
+
+def empty_list(query: Filter, spelled_tags: list[str], clear_key: str) -> Text:
+    """Why the list is empty: the filters that emptied it, and the key that clears them."""
+    if not query.active:
+        return Text("no articles in these sources", style=DIM)
+    reasons: list[str] = []
+    if spelled_tags:
+        reasons.append(f"tag{'s' if len(spelled_tags) > 1 else ''} {' + '.join(spelled_tags)}")
+    if query.text:
+        reasons.append(f"text '{query.text}'")
+    if query.keys is not None:
+        reasons.append(f"search '{query.search}'")
+    if query.unread_only:
+        reasons.append("unread only")
+    if query.starred_only:
+        reasons.append("starred only")
+    if query.max_minutes is not None:
+        reasons.append(f"≤ {query.max_minutes} min")
+    text = Text()
+    text.append("no articles match: ", style=DIM)
+    text.append(", ".join(reasons), style=Style(bold=True))
+    text.append(f" — {clear_key} clears", style=DIM)
+    return text
+
+
+def no_heading(has_headings: bool, step: int) -> str:
+    """Why ``]`` or ``[`` did not move."""
+    if not has_headings:
+        return "This article has no headings."
+    return f"No heading {'after' if step > 0 else 'before'} this one."
+
+
+def no_match(find_text: str, find_key: str) -> str:
+    """Why ``n`` or ``N`` did not move."""
+    if find_text:
+        return f"“{find_text}” is not in this article."
+    return f"Nothing to step through: {find_key} finds in the article first."

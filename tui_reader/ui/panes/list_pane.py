@@ -12,6 +12,7 @@ from dataclasses import replace
 from functools import partial
 
 from rich.style import Style
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -22,7 +23,8 @@ from tui_reader.core.article import Article
 from tui_reader.core.library import SORT_KEYS, Filter, Library, SortKey
 from tui_reader.core.state import READ_AT_END, ReadingState
 from tui_reader.core.store import Store, StoreError
-from tui_reader.ui.texts import filter_bar
+from tui_reader.ui.keys import named
+from tui_reader.ui.texts import empty_list, filter_bar
 from tui_reader.ui.widgets.article_list import ArticleList
 
 FILL_EVERY = 0.25  # seconds: how often a scan or refresh in progress rebuilds the list
@@ -72,6 +74,7 @@ class ListPane(Vertical):
         # may come before this pane's Mount event is handled.
         articles.minutes = self.library.minutes
         articles.decorate = self._decorate
+        articles.explain_empty = self._explain_empty
         # One line whatever it says: no layout (a layout repaints the whole screen).
         articles.show_header = partial(header.update, layout=False)
         yield Static(id="filter-bar")
@@ -110,6 +113,13 @@ class ListPane(Vertical):
         else:
             marker = " "
         return marker, (UNREAD_STYLE if not state.read else READ_STYLE), progress
+
+    def _explain_empty(self) -> Text | None:
+        """Why the list is empty; nothing while the scan may still bring articles."""
+        if self.listing and not self.filter.active:
+            return None
+        spelled = [self.library.spelling(tag) for tag in sorted(self.filter.tags)]
+        return empty_list(self.filter, spelled, named(self.app, "clear_filters"))
 
     def refresh_rows(self) -> None:
         """Redraw the markers. Timers and late messages can call this while the app is
@@ -269,6 +279,8 @@ class ListPane(Vertical):
         self.apply_filter()
 
     def action_clear_filters(self) -> None:
+        if not self.filter.active:
+            self.notify("No filter to clear: every article is listed.", timeout=2)
         self._ranking = []
         self.filter = Filter()
         field = self.query_one("#filter-input", Input)
@@ -279,4 +291,7 @@ class ListPane(Vertical):
     def action_cycle_sort(self) -> None:
         self.sort = SORT_KEYS[(SORT_KEYS.index(self.sort) + 1) % len(SORT_KEYS)]
         self.apply_filter()
-        self.notify(f"Sorted by {self.sort}", timeout=2)
+        if self._ranking:
+            self.notify(f"The search ranks the list; by {self.sort} once it ends.", timeout=3)
+        else:
+            self.notify(f"Sorted by {self.sort}", timeout=2)

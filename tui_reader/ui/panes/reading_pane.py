@@ -18,6 +18,7 @@ from tui_reader.core.article import Article
 from tui_reader.core.library import Library
 from tui_reader.core.sanitize import clean_error
 from tui_reader.core.state import READ_AT_END, ReadingState
+from tui_reader.ui.keys import named
 from tui_reader.ui.texts import article_header, reading_status
 from tui_reader.ui.widgets.document_view import DocumentView
 from tui_reader.ui.widgets.toc import TocList
@@ -137,7 +138,12 @@ class ReadingPane(Vertical):
 
     # -- contents ---------------------------------------------------------------------
     def action_toggle_toc(self) -> None:
-        self.query_one("#reader-body").toggle_class("-toc-hidden")
+        if self.document is None:
+            self.notify("Open an article first: the contents list is its headings.", timeout=3)
+        elif not self.document.headings:
+            self.notify("This article has no headings, so no contents list.", timeout=3)
+        else:
+            self.query_one("#reader-body").toggle_class("-toc-hidden")
 
     @on(TocList.Highlighted, "#toc")
     def _toc_highlighted(self, event: TocList.Highlighted) -> None:
@@ -206,7 +212,7 @@ class ReadingPane(Vertical):
         view = self.view
         view.find_text = event.value
         if view.matches:
-            view.find_step(1)
+            view.action_find_step(1)
         self.update_status()
 
     @on(Input.Submitted, "#find-input")
@@ -236,19 +242,34 @@ class ReadingPane(Vertical):
         import webbrowser  # 50 ms of imports (shlex, subprocess) kept off the start
 
         try:
-            webbrowser.open(url)  # the URL is an argument, never part of a shell command
+            # The URL is an argument, never part of a shell command. False: no browser.
+            if webbrowser.open(url) is not False:
+                return
+            problem = "No browser found"
+        except webbrowser.Error:  # raised on a machine without any browser registered
+            problem = "No browser found"
         except Exception as exc:  # noqa: BLE001 - any browser failure is just reported
-            self.app.call_from_thread(self.notify, clean_error(exc), severity="error", markup=False)
+            problem = f"The browser did not open: {clean_error(exc)}"
+        copy = named(self.app, "copy_link")
+        self.app.call_from_thread(
+            self.notify, f"{problem}. Press {copy} to copy the link instead.", markup=False
+        )
+
+    def _web_link(self) -> str | None:
+        """The open article's web link, or None after saying why there is none."""
+        if self.article is None:
+            self.notify("Open an article first: its web link is what this key uses.")
+        elif not self.article.link:
+            self.notify("This article has no web link.")
+        return self.article.link if self.article is not None else None
 
     def action_open_link(self) -> None:
-        if self.article is None or not self.article.link:
-            self.notify("This article has no web link.")
-            return
-        self.confirm_open(self.article.link)
+        link = self._web_link()
+        if link:
+            self.confirm_open(link)
 
     def action_copy_link(self) -> None:
-        if self.article is None or not self.article.link:
-            self.notify("This article has no web link.")
-            return
-        self.app.copy_to_clipboard(self.article.link)
-        self.notify(f"Copied {self.article.link}", markup=False)
+        link = self._web_link()
+        if link:
+            self.app.copy_to_clipboard(link)
+            self.notify(f"Copied {link}", markup=False)

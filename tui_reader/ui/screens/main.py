@@ -131,6 +131,9 @@ class MainScreen(Screen[None]):
     def _cycle_pane(self, step: int) -> None:
         panes = self._panes()
         focused = self.focused
+        if panes == [focused]:
+            self.notify("Only the list is open: Enter opens an article beside it.", timeout=2)
+            return
         index = panes.index(focused) if focused in panes else -1
         target = panes[(index + step) % len(panes)]
         self.query_one("#main").set_class(not isinstance(target, ArticleList), "-reading")
@@ -157,6 +160,8 @@ class MainScreen(Screen[None]):
                 self.list.articles.focus()
         elif self.list.filter.active:
             self.list.action_clear_filters()
+        else:
+            self.notify("Nothing to go back from: no article, search or filter.", timeout=2)
 
     # -- keys that work everywhere ----------------------------------------------------
     async def action_quit(self) -> None:
@@ -249,8 +254,15 @@ class MainScreen(Screen[None]):
             return self.list.articles.current
         return self.article or self.list.articles.current
 
-    def action_toggle_read(self) -> None:
+    def _article_for(self, doing: str) -> Article | None:
+        """The article a key acts on, or None after saying there is none."""
         article = self.target_article()
+        if article is None:
+            self.notify(f"No article to {doing}: the list is empty and none is open.")
+        return article
+
+    def action_toggle_read(self) -> None:
+        article = self._article_for("mark")
         if article is not None:
             read = self.state.toggle_read(article.key)
             self._stop_read_timer()  # the user decided; the timer must not undo it
@@ -258,7 +270,7 @@ class MainScreen(Screen[None]):
             self.notify("Marked read" if read else "Marked unread", timeout=2)
 
     def action_toggle_star(self) -> None:
-        article = self.target_article()
+        article = self._article_for("star")
         if article is not None:
             starred = self.state.toggle_star(article.key)
             self.list.refresh_rows()
@@ -276,7 +288,7 @@ class MainScreen(Screen[None]):
         self.app.push_screen(picker, chosen)
 
     def action_related(self) -> None:
-        article = self.target_article()
+        article = self._article_for("compare")
         if article is None:
             return
         related = self.library.related(article)

@@ -9,6 +9,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.message import Message
+from textual.strip import Strip
 
 from tui_reader.core.article import Article
 from tui_reader.ui.bindings import LIST_BINDINGS
@@ -51,10 +52,14 @@ class ArticleList(RowList):
         self.show_header: Callable[[Text], None] | None = None
         # (marker, title style, progress text) of a row, from the reading state
         self.decorate: Callable[[Article], tuple[str, Style | None, str]] = lambda a: ("", None, "")
+        # Why the list is empty, asked only when an empty list is drawn (None: say nothing).
+        self.explain_empty: Callable[[], Text | None] = lambda: None
+        self._empty_lines: tuple[int, list[Strip]] | None = None  # (width, lines) drawn
 
     def set_articles(self, articles: list[Article], keep: str | None = None) -> None:
         """Replace the rows; keep the cursor on article ``keep`` if it is still listed."""
         self.articles = articles
+        self._empty_lines = None  # the filters changed: so may the reason
         index = 0
         if keep is not None:
             index = next((i for i, a in enumerate(articles) if a.key == keep), 0)
@@ -103,6 +108,26 @@ class ArticleList(RowList):
             text.append("Tags".ljust(tags + 1))
         text.append("Time".rjust(TIME_WIDTH - 1))
         return text
+
+    def render_blank(self, y: int, width: int, style: Style) -> Strip:
+        """An empty list says why, on its first lines, wrapped to the width."""
+        if self.row_count:
+            return Strip.blank(width, style)
+        if self._empty_lines is None or self._empty_lines[0] != width:
+            self._empty_lines = (width, self._explanation(width, style))
+        lines = self._empty_lines[1]
+        return lines[y] if y < len(lines) else Strip.blank(width, style)
+
+    def _explanation(self, width: int, style: Style) -> list[Strip]:
+        text = self.explain_empty()
+        if text is None or width < 3:
+            return []
+        console = self.app.console
+        options = console.options.update_width(width - 2)
+        return [
+            Strip([Segment(" ", style), *line]).extend_cell_length(width, style)
+            for line in console.render_lines(text, options, style=style, pad=False)
+        ]
 
     def row_key(self, index: int) -> Hashable:
         article = self.articles[index]

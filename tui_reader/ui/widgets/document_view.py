@@ -18,6 +18,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui_reader.ui.bindings import DOCUMENT_BINDINGS
+from tui_reader.ui.keys import named
+from tui_reader.ui.texts import no_heading, no_match
 from tui_reader.ui.widgets.find_in_article import ArticleFinder
 from tui_reader.ui.widgets.section_layout import SectionHeights, SectionLines, heading_target
 from tui_reader.ui.widgets.virtual_size import set_virtual_size
@@ -318,6 +320,8 @@ class DocumentView(ScrollView, can_focus=True):
             target = heading_target(self.document.heading_sections, top, at_start, step)
             if target is not None:
                 self.goto_section(target)
+            else:
+                self.notify(no_heading(bool(self.document.heading_sections), step), timeout=2)
 
     def action_page(self, pages: float) -> None:
         height = self.scrollable_content_region.height
@@ -339,9 +343,6 @@ class DocumentView(ScrollView, can_focus=True):
             if round(self.scroll_y) >= self._max_y():
                 break
 
-    def action_find_step(self, step: int) -> None:
-        self.find_step(step)
-
     # -- links ----------------------------------------------------------------------
     def action_follow_link(self, section: int, index: int) -> None:
         links = self._cache.links.get(section, [])
@@ -360,10 +361,11 @@ class DocumentView(ScrollView, can_focus=True):
         self._lines.clear()
         self.refresh()
 
-    def find_step(self, step: int) -> None:
-        """Move to the next (1) or previous (-1) match, wrapping around."""
+    def action_find_step(self, step: int) -> None:
+        """Move to the next (1) or previous (-1) match, wrapping around (n, N)."""
         document = self.document
         if not self.matches or document is None:
+            self.notify(no_match(self.find_text, named(self.app, "find")), markup=False)
             return
         here = document.sections[self.top_section].offset
         section = self._finder.step(document, step, here)

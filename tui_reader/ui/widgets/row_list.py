@@ -77,6 +77,10 @@ class RowList(ScrollView, can_focus=True):
         rendered by Rich; a subclass may build the segments itself, which is quicker."""
         return list(self.render_row(index, width).render(self.app.console))
 
+    def render_blank(self, y: int, width: int, style: Style) -> Strip:
+        """Line ``y`` of the view, below the last row (or of an empty list)."""
+        return Strip.blank(width, style)
+
     def row_key(self, index: int) -> Hashable | None:
         """Everything row ``index`` is drawn from, or None to draw it every time."""
         return None
@@ -134,7 +138,7 @@ class RowList(ScrollView, can_focus=True):
         width, row_style, cursor_style = self._pass or self._render_pass()
         index = round(self.scroll_y) + y
         if index >= self.row_count:
-            return Strip.blank(width, row_style)
+            return self.render_blank(y, width, row_style)
         style = cursor_style if index == self.cursor else row_style
         key = self.row_key(index)
         if key is not None:
