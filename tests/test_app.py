@@ -484,11 +484,6 @@ async def test_find_with_no_match_says_not_found(sample_content: Path) -> None:
         assert "not found" in text_of(app, "#reader-status")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: Document.find searches the raw Markdown, so link URLs count as "
-    "matches the reader never shows ('firehose' reports 5, the pane shows 3)",
-)
 async def test_find_counts_only_text_the_reader_shows(sample_content: Path) -> None:
     async with running(sample_content) as (app, pilot):
         await open_row(app, pilot, GUIDE)

@@ -82,20 +82,20 @@ def _without_comments(text: str) -> str:
     return "".join(parts)
 
 
-def _prose_plain(text: str) -> str:
+def _prose_plain(text: str, image_label: bool = False) -> str:
     if "<!--" in text:
         text = _without_comments(text)
     text = _DROP_LINES.sub("", text)
     if "#" in text:
         text = _ATX_LINE.sub(lambda m: "\n" + (m.group(1) or ""), text)
     text = _BLOCK_MARKS.sub("\n", text)
-    return inline_plain(text)
+    return inline_plain(text, image_label)
 
 
-def inline_plain(text: str) -> str:
+def inline_plain(text: str, image_label: bool = False) -> str:
     """The plain text of inline Markdown: markers, URLs, image sources and tags go."""
     if "![" in text:
-        text = _IMAGE.sub("", text)
+        text = _IMAGE.sub(_image_label if image_label else "", text)
     if "](" in text or "][" in text:
         text = _LINK.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), text)
     if "<" in text:
@@ -111,6 +111,12 @@ def inline_plain(text: str) -> str:
     return text
 
 
+def _image_label(match: re.Match[str]) -> str:
+    # Brackets escaped, so the link pass after this one cannot take the label for a link.
+    alt = match.group(1) if match.group(1) is not None else match.group(2)
+    return f"\\[image: {alt or 'image'}\\]"
+
+
 def _emphasis_underscores(match: re.Match[str]) -> str:
     # Intraword underscores (snake_case) are text; the others are emphasis marks.
     text, start, end = match.string, match.start(), match.end()
@@ -118,14 +124,15 @@ def _emphasis_underscores(match: re.Match[str]) -> str:
     return match.group() if inside else ""
 
 
-def plain_text(markdown: str) -> str:
+def plain_text(markdown: str, image_label: bool = False) -> str:
     """The whole plain text of a Markdown body, as Hugo's renderer would leave it.
 
     Works on whole runs of prose between code fences, so a post costs a few regex passes
-    rather than several per line; code keeps its text, fence lines go.
+    rather than several per line; code keeps its text, fence lines go. With
+    ``image_label`` an image leaves "[image: alt]", as the reading pane shows it.
     """
     runs = code_and_prose(strip_shortcodes(markdown))
-    return "".join(text if code else _prose_plain(text) for code, text in runs)[1:]
+    return "".join(text if code else _prose_plain(text, image_label) for code, text in runs)[1:]
 
 
 def has_cjk(text: str) -> bool:

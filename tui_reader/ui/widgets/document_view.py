@@ -71,7 +71,7 @@ class DocumentView(ScrollView, can_focus=True):
 
     @property
     def matches(self) -> list[int]:
-        """Body offsets of the find text's matches."""
+        """The section of each match of the find text, in order."""
         return self._finder.matches
 
     @property
@@ -367,8 +367,7 @@ class DocumentView(ScrollView, can_focus=True):
         if not self.matches or document is None:
             self.notify(no_match(self.find_text, named(self.app, "find")), markup=False)
             return
-        here = document.sections[self.top_section].offset
-        section = self._finder.step(document, step, here)
+        section = self._finder.step(document, step, self.top_section)
         self._lines.clear()  # the current match is marked differently now
         strips = self._section_lines(section)
         line = max(0, self._finder.current_line(document, section, strips))

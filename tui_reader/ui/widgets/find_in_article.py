@@ -1,5 +1,8 @@
 """Find in article: where a query occurs in a document, which match is current, and how
 the rendered lines show the matches (every one marked, the current one brighter).
+
+Matches are counted in the text the reader shows: each section's plain text (link text
+but not URLs, code but not markup), worked out once per document on the first search.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
+from tui_reader.core.markdown.text import plain_text
+
 if TYPE_CHECKING:
     from tui_reader.core.markdown.document import Document
 
@@ -23,19 +28,40 @@ class ArticleFinder:
     """The matches of one query in one document, and the current one."""
 
     def __init__(self) -> None:
-        self.matches: list[int] = []  # character offsets in the body
+        self.matches: list[int] = []  # the section of each match, in order
         self.index = -1  # the current match; -1 before the first step
         self._pattern: re.Pattern[str] | None = None
+        self._shown: tuple[Document, list[str]] | None = None  # a document's section texts
 
     def search(self, document: Document | None, query: str) -> None:
-        self.matches = document.find(query) if document is not None and query else []
         self.index = -1
         self._pattern = re.compile(re.escape(query), re.IGNORECASE) if query else None
+        if document is None:
+            self._shown = None  # a new document is coming: let the old texts go
+        if document is None or self._pattern is None:
+            self.matches = []
+            return
+        pattern = self._pattern
+        self.matches = [
+            section
+            for section, text in enumerate(self._shown_text(document))
+            for _ in range(len(pattern.findall(text)))
+        ]
+
+    def _shown_text(self, document: Document) -> list[str]:
+        """The plain text of each section, kept while the document stays the same."""
+        if self._shown is None or self._shown[0] is not document:
+            texts = [
+                plain_text(document.section_text(index), image_label=True)
+                for index in range(len(document))
+            ]
+            self._shown = (document, texts)
+        return self._shown[1]
 
     def step(self, document: Document, step: int, here: int) -> int:
         """Move to the next (1) or previous (-1) match, wrapping; its section.
 
-        The first step goes to the first match after ``here`` (a body offset), or before it.
+        The first step goes to the first match from section ``here`` on, or before it.
         """
         if self.index < 0:
             position = bisect.bisect_left(self.matches, here)
@@ -46,10 +72,8 @@ class ArticleFinder:
 
     def _occurrence(self, document: Document) -> tuple[int, int]:
         """(section, n): the current match is the n-th of its section."""
-        offset = self.matches[self.index]
-        section = document.section_at_offset(offset)
-        first = bisect.bisect_left(self.matches, document.sections[section].offset)
-        return section, self.index - first
+        section = self.matches[self.index]
+        return section, self.index - bisect.bisect_left(self.matches, section)
 
     def current_line(self, document: Document, section: int, strips: list[Strip]) -> int:
         """The line of ``strips`` (a rendered section) that holds the current match, or -1."""
