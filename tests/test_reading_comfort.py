@@ -4,10 +4,15 @@ single file that opens straight into its article (Pilot over small files of our 
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 from tests.pilot_wait import settle
-from tests.test_app import document, text_of
+from tests.test_app import articles, document, text_of, widget_text
+from tests.test_cli import listed, run
 from tui_reader.ui.app import ReaderApp
 
 
@@ -38,3 +43,57 @@ async def test_a_short_articles_position_moves_with_its_scrolling(tmp_path: Path
         steps = [after - before for before, after in zip(seen, seen[1:], strict=False)]
         assert all(0 <= step <= 15 for step in steps), seen
         assert all(value < 100 for value in seen[:-1]), seen
+
+
+@pytest.fixture
+def tokyo(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <title>Late Posts</title>
+  <id>urn:late</id>
+  <updated>2024-01-05T20:00:00Z</updated>
+  <entry>
+    <title>Evening entry</title>
+    <id>urn:late:1</id>
+    <link href="https://example.org/late/1"/>
+    <updated>2024-01-05T20:00:00Z</updated>
+    <content type="html">&lt;p&gt;Written late in the evening, UTC.&lt;/p&gt;</content>
+  </entry>
+</feed>
+"""
+
+
+async def test_dates_show_in_the_local_time_zone(tmp_path: Path, tokyo: None) -> None:
+    (tmp_path / "late.atom").write_text(ATOM, "utf-8")
+    (tmp_path / "bare.md").write_text("---\ntitle: Bare\ndate: 2024-01-05\n---\nText.\n", "utf-8")
+    app = ReaderApp([str(tmp_path)])
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        rows = widget_text(articles(app))
+        evening = next(line for line in rows.split("\n") if "Evening entry" in line)
+        assert "2024-01-06" in evening and "2024-01-05" not in evening
+        bare = next(line for line in rows.split("\n") if "Bare" in line)
+        assert "2024-01-05" in bare  # a date without a time stays the date it says
+        titles = [article.title for article in articles(app).articles]
+        await pilot.press("g", *["j"] * titles.index("Evening entry"), "enter")
+        await settle(app, pilot)
+        header = text_of(app, "#article-header")
+        assert "2024-01-06" in header, header
+
+
+def test_list_prints_local_dates_and_its_json_keeps_the_offset(
+    tmp_path: Path, tokyo: None
+) -> None:
+    (tmp_path / "late.atom").write_text(ATOM, "utf-8")
+    printed = run(tmp_path, "list", str(tmp_path / "late.atom"))
+    assert printed.returncode == 0, printed.stderr
+    assert printed.stdout.startswith("2024-01-06"), printed.stdout
+    [entry] = listed(tmp_path, str(tmp_path / "late.atom"))
+    assert entry["date"].startswith("2024-01-05T20:00:00"), entry["date"]
