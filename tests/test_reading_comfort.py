@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.pilot_wait import settle
-from tests.test_app import articles, document, text_of, widget_text
+from tests.test_app import articles, document, screen_rows, text_of, widget_text
 from tests.test_cli import listed, run
 from tui_reader.ui.app import ReaderApp
 
@@ -97,3 +97,30 @@ def test_list_prints_local_dates_and_its_json_keeps_the_offset(
     assert printed.stdout.startswith("2024-01-06"), printed.stdout
     [entry] = listed(tmp_path, str(tmp_path / "late.atom"))
     assert entry["date"].startswith("2024-01-05T20:00:00"), entry["date"]
+
+
+@pytest.mark.parametrize("size", [(140, 40), (80, 24)])
+async def test_a_single_file_opens_straight_into_its_article(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: Only Post\n---\n# Only Post\n\nThe one body line.\n", "utf-8")
+    app = ReaderApp([str(post)])
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        view = document(app)
+        assert app.focused is view
+        assert any("The one body line." in row for row in screen_rows(view))
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.focused is articles(app)
+        assert "Only Post" in widget_text(articles(app))
+
+
+async def test_a_folder_still_opens_on_the_list(tmp_path: Path) -> None:
+    (tmp_path / "post.md").write_text("---\ntitle: Only Post\n---\nBody.\n", "utf-8")
+    app = ReaderApp([str(tmp_path)])
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        assert app.focused is articles(app)
+        assert document(app).document is None
