@@ -262,3 +262,23 @@ def test_reader_opens_on_the_sources_it_can_read_and_names_the_missing_one(
     assert "no such file or folder" in " ".join(screen.split())
     _quit(terminal)
     assert "tui-reader-exited-0" in terminal.screen()
+
+
+def test_one_markdown_file_opens_straight_into_its_article(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: Only Post\n---\nThe single body line.\n", "utf-8")
+    terminal.wait_for(lambda s: s.rstrip().endswith("$"), "the shell prompt")
+    _start(terminal, post)
+    reading = terminal.wait_for(
+        lambda s: "min read" in s and "The single body line." in s, "the article itself"
+    )
+    assert "Traceback" not in reading
+    assert "⏎ Open" not in reading  # the footer shows the reading pane's keys
+    terminal.send("Escape")
+    # Side by side (120 columns) the article stays in view; the list has the keys now.
+    listing = terminal.wait_for(lambda s: "⏎ Open" in s, "the list's keys in the footer")
+    assert "Only Post" in listing and "1 of 1" in listing
+    time.sleep(0.3)  # a lone Escape, not Alt+q, to the terminal
+    _quit(terminal)

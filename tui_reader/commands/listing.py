@@ -7,7 +7,7 @@ import json
 from contextlib import suppress
 
 from tui_reader.commands.common import error, open_store
-from tui_reader.core.article import Article
+from tui_reader.core.article import Article, shown_date
 from tui_reader.core.feeds.localfiles import local_path
 from tui_reader.core.library import Filter, Library, in_rank_order
 from tui_reader.core.local.scan import discover_feeds, parse_local_feed, scan_sources
@@ -74,7 +74,7 @@ def list_command(
         if args.json:
             print(json.dumps(article_json(article, library.minutes(article)), ensure_ascii=False))
         else:
-            date = article.date.strftime("%Y-%m-%d") if article.date else "unknown   "
+            date = shown_date(article.date, "unknown   ")
             tags = ", ".join(article.tags)
             print(f"{date}  {library.minutes(article):>3} min  {article.title}  [{tags}]")
     return 1 if failed and not library.articles else 0

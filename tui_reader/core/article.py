@@ -84,3 +84,12 @@ class Article:
 _INIT_NAMES = [f.name for f in fields(Article) if f.init]
 _init_fields = attrgetter(*_INIT_NAMES)
 _HEADINGS = _INIT_NAMES.index("headings")
+
+
+def shown_date(when: datetime | None, unknown: str = "unknown") -> str:
+    """The day a date falls on where the reader sits: a date with a time zone is moved to
+    the local one (20:00 UTC is the next day in Tokyo); one without (a bare front-matter
+    date) is the day it says."""
+    if when is None:
+        return unknown
+    return (when.astimezone() if when.tzinfo is not None else when).strftime("%Y-%m-%d")

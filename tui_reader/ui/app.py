@@ -31,7 +31,7 @@ from tui_reader.core.limits import Limits
 from tui_reader.core.local.events import AllListed, Found, ScanDone
 from tui_reader.core.local.process import ScanProcess
 from tui_reader.core.sanitize import clean_line
-from tui_reader.core.sources import FeedConfig
+from tui_reader.core.sources import MARKDOWN_SUFFIXES, FeedConfig
 from tui_reader.core.state import ReadingState
 from tui_reader.core.store import Store, StoreDamaged, StoreError, describe, not_saved_notice
 from tui_reader.ui.feeds import FeedsService
@@ -125,6 +125,9 @@ class ReaderApp(App[None]):
         self._last_key = 0.0  # time.monotonic() of the last key: the warm-up gives way
         self._store_unchecked = check_store and store is not None
         self._main: MainScreen | None = None
+        # ``tui-reader post.md``: one Markdown file opens straight into its article.
+        single = self.sources[0] if len(self.sources) == 1 else ""
+        self._open_on_arrival = single if single.lower().endswith(MARKDOWN_SUFFIXES) else None
 
     @property
     def loading(self) -> bool:
@@ -190,6 +193,7 @@ class ReaderApp(App[None]):
         """The first screen is out."""
         self._painted = True
         tuning.after_first_screen()
+        self._open_single_file()
         if self._warm_up_waits:
             self._warm_up()
         if self._store_unchecked:
@@ -257,12 +261,25 @@ class ReaderApp(App[None]):
             return  # shutting down: the widgets may be gone already
         self.add_articles(message.articles, message.errors)
 
+    def _open_single_file(self) -> None:
+        """Once the list is complete and on screen (whichever comes last), open the one
+        file given, if it was found."""
+        if self._open_on_arrival is None or self.loading or not self._painted:
+            return
+        name = Path(self._open_on_arrival).name
+        self._open_on_arrival = None
+        local = (a for a in self.library.articles if a.kind == "local")
+        found = next((a for a in local if Path(a.location).name == name), None)
+        if found is not None:
+            self.main.open_article(found)
+
     def on_scan_listed(self, message: ScanListed) -> None:
         if not self.is_running:
             return
         pending = any(article.pending for article in self.library.articles)
         self._set_progress(loading=False, measuring=pending)
         self.main.list.apply_filter()
+        self._open_single_file()
 
     def on_scan_finished(self, message: ScanFinished) -> None:
         if not self.is_running:
@@ -283,6 +300,7 @@ class ReaderApp(App[None]):
             self.feeds_service.load_cached(found)
         self._set_progress(loading=False, measuring=False)
         self.main.list.apply_filter()
+        self._open_single_file()
         self._warm_up()
         if not self.library.articles:
             self.notify("No articles found in the given sources.", severity="warning")

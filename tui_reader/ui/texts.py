@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.style import Style
 from rich.text import Text
 
-from tui_reader.core.article import Article
+from tui_reader.core.article import Article, shown_date
 from tui_reader.core.library import Filter
 
 DIM = Style(dim=True)
@@ -22,7 +22,7 @@ def article_header(article: Article, minutes: int) -> Text:
     parts: list[Text] = []
     if article.author:
         parts.append(Text(article.author, style=Style(italic=True)))
-    parts.append(Text(article.date.strftime("%Y-%m-%d") if article.date else "date unknown"))
+    parts.append(Text(shown_date(article.date, "date unknown")))
     parts.append(Text(f"{minutes} min read", style=Style(bold=True)))
     if article.tags:
         parts.append(Text(" ".join(f"#{tag}" for tag in article.tags), style=ACCENT))

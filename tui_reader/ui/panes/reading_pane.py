@@ -196,7 +196,7 @@ class ReadingPane(Vertical):
             if not total:
                 find = f"“{view.find_text}” not found"
         minutes = self.library.minutes(self.article)
-        status = reading_status(view.fraction, minutes, view.at_end, find)
+        status = reading_status(view.progress, minutes, view.at_end, find)
         # Its size is set in the CSS (one line, the pane's width): no layout pass.
         self.query_one("#reader-status", Static).update(status, layout=False)
 

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.message import Message
 from textual.strip import Strip
 
-from tui_reader.core.article import Article
+from tui_reader.core.article import Article, shown_date
 from tui_reader.ui.bindings import LIST_BINDINGS
 from tui_reader.ui.widgets.row_list import RowList
 
@@ -24,7 +24,7 @@ PROGRESS = Style(color="magenta")
 
 
 def format_date(article: Article) -> str:
-    return article.date.strftime("%Y-%m-%d") if article.date else "unknown"
+    return shown_date(article.date)
 
 
 class ArticleList(RowList):

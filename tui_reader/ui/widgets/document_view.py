@@ -233,12 +233,12 @@ class DocumentView(ScrollView, can_focus=True):
     @property
     def fraction(self) -> float:
         """Where the top of the view is, as a fraction (0..1) of the article's text."""
-        layout = self.section_heights
-        if self.document is None or not layout.heights:
-            return 0.0
-        if self.at_end:
-            return 1.0
-        return layout.fraction_at(self.document, round(self.scroll_y))
+        return self.section_heights.fraction_of(self.document, round(self.scroll_y), self._max_y())
+
+    @property
+    def progress(self) -> float:
+        """How far through its scrollable range the view is (0..1), for the status line."""
+        return self.section_heights.progress_at(self.document, round(self.scroll_y), self._max_y())
 
     @property
     def at_end(self) -> bool:

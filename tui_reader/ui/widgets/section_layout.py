@@ -77,6 +77,23 @@ class SectionHeights:
         within = (y - self.offsets[index]) / max(1, self.heights[index])
         return document.fraction_before(index, within)
 
+    def fraction_of(self, document: Document | None, y: int, end: int) -> float:
+        """Where a view whose top is at ``y`` is, as a fraction (0..1) of the text; 1 once
+        it reaches ``end``, the bottom of its scrollable range."""
+        if document is None or not self.heights:
+            return 0.0
+        return 1.0 if y >= end else self.fraction_at(document, y)
+
+    def progress_at(self, document: Document | None, y: int, end: int) -> float:
+        """How far (0..1) that view is through its range: the text above it, stretched so
+        that the real end is 1. A short article, whose end shows while its top is a third
+        in, moves smoothly to 100 %."""
+        top = self.fraction_of(document, y, end)
+        if document is None or top in (0.0, 1.0):
+            return top
+        last = self.fraction_at(document, end)
+        return min(1.0, top / last) if last > 0 else 1.0
+
     def jump_window(self, index: int, height: int, height_of: Callable[[int], int]) -> list[int]:
         """The sections a jump to section ``index`` renders (as the view settles after it):
         the one above, those that fill a screen of ``height``, and the one below them."""
