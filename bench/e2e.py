@@ -423,7 +423,7 @@ def run_article(
         with Terminal(root, environment(root, data)) as term:
             if not samples.count("poll"):
                 samples.add("poll", term.poll_cost())
-            article_session(term, f"{tui} {article}", headings, samples, pages)
+            article_session(term, f"{tui} {article.parent}", headings, samples, pages)
 
 
 def environment(root: Path, data: Path) -> dict[str, str]:

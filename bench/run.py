@@ -358,7 +358,10 @@ def main() -> None:
     began = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="tui-reader-bench-") as tmp:
         root = Path(tmp)
-        article = root / "big.md"
+        # In a folder of its own: given alone as a file, the reader would open it at once,
+        # and the row times Enter on the list, from the list to the article.
+        (root / "article").mkdir()
+        article = root / "article" / "big.md"
         headings = corpus.big_article(article)
         posts = root / "posts"
         corpus.library(posts)
