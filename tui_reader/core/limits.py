@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from tui_reader.core.sanitize import clean_error
+from tui_reader.core.sanitize import CleanError
 
 MB = 1024 * 1024
 
@@ -37,16 +37,15 @@ class FetchResult:
     last_modified: str | None = None
 
 
-class FetchError(Exception):
+class FetchError(CleanError):
     """A fetch that failed; ``message`` is one clean line fit to show the user."""
 
     def __init__(
         self, message: str, *, status: int | None = None, retry_after: float | None = None
     ) -> None:
-        self.message = clean_error(message)
+        super().__init__(message)
         self.status = status
         self.retry_after = retry_after  # seconds, already capped, for 429 and 503
-        super().__init__(self.message)
 
 
 def format_size(n: int) -> str:

@@ -122,3 +122,11 @@ def clean_error(exc: BaseException | str) -> str:
     else:
         message = exc
     return clean_line(message, 500)
+
+
+class CleanError(Exception):
+    """An error whose ``message`` is one clean line, fit to show the user as it is."""
+
+    def __init__(self, message: str) -> None:
+        self.message = clean_error(message)
+        super().__init__(self.message)

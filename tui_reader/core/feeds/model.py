@@ -12,17 +12,14 @@ from datetime import datetime
 from urllib.parse import urljoin
 
 from tui_reader.core.article import Article
-from tui_reader.core.sanitize import clean_error
+from tui_reader.core.sanitize import CleanError
 
 MAX_ENTRIES = 10_000
 
 
-class FeedError(Exception):
+class FeedError(CleanError):
     """A document that cannot be read as a feed; the message is one clean line."""
 
-    def __init__(self, message: str) -> None:
-        self.message = clean_error(message)
-        super().__init__(self.message)
 
 
 @dataclass(slots=True)

@@ -23,7 +23,13 @@ from typing import Any
 from xml.parsers import expat
 from xml.sax.saxutils import quoteattr
 
-from tui_reader.core.sanitize import HTTP_SCHEMES, clean_error, clean_line, clean_tags, safe_url
+from tui_reader.core.sanitize import (
+    HTTP_SCHEMES,
+    CleanError,
+    clean_line,
+    clean_tags,
+    safe_url,
+)
 from tui_reader.core.sources import FeedConfig
 
 MAX_OPML_BYTES = 5 * 1024 * 1024
@@ -32,12 +38,9 @@ MAX_DEPTH = 64
 _DECLARATION = re.compile(rb"<!\s*(ENTITY|DOCTYPE)", re.IGNORECASE)
 
 
-class OpmlError(Exception):
+class OpmlError(CleanError):
     """The OPML document cannot be imported; the message is one clean line."""
 
-    def __init__(self, message: str) -> None:
-        self.message = clean_error(message)
-        super().__init__(self.message)
 
 
 @dataclass(slots=True)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui_reader.core.feeds.model import FeedError, ParsedFeed
 from tui_reader.core.feeds.parse import parse_feed
-from tui_reader.core.sanitize import clean_error, clean_line
+from tui_reader.core.sanitize import CleanError, clean_error, clean_line
 from tui_reader.core.sources import FeedConfig
 
 if TYPE_CHECKING:
@@ -35,12 +35,9 @@ class Download:
     last_modified: str | None = None
 
 
-class SaveFailed(Exception):
+class SaveFailed(CleanError):
     """A parsed feed that could not be saved; the message is one clean line."""
 
-    def __init__(self, message: str) -> None:
-        self.message = clean_error(message)
-        super().__init__(self.message)
 
 
 @dataclass(frozen=True, slots=True)

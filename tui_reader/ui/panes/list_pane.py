@@ -20,7 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from tui_reader.core.article import Article
-from tui_reader.core.library import SORT_KEYS, Filter, Library, SortKey
+from tui_reader.core.library import SORT_KEYS, Filter, Library, SortKey, in_rank_order
 from tui_reader.core.state import READ_AT_END, ReadingState
 from tui_reader.core.store import Store, StoreError
 from tui_reader.ui.keys import named
@@ -160,8 +160,7 @@ class ListPane(Vertical):
             is_starred=self.state.is_starred,
         )
         if self._ranking:
-            rank = {key: number for number, key in enumerate(self._ranking)}
-            rows.sort(key=lambda a: rank.get(a.key, len(rank)))
+            rows = in_rank_order(rows, self._ranking)
         articles.set_articles(rows, keep)
         self.update_filter_bar()
 
