@@ -13,6 +13,7 @@ from textual.widget import Widget
 
 from tests.pilot_wait import settle, wait_until
 from tests.test_app import articles, document, screen_rows, shown, text_of
+from tui_reader.core.config import load_config
 from tui_reader.ui.app import ReaderApp
 from tui_reader.ui.widgets.key_footer import KeyFooter
 from tui_reader.ui.widgets.page import MEASURE, page_for
@@ -280,3 +281,17 @@ async def test_resumed_at_says_the_percentage_the_status_line_shows(library: Pat
         assert toast_percent and status_percent
         assert toast_percent.group(1) == status_percent.group(1)
         assert 0 < int(toast_percent.group(1)) < 100
+
+
+async def test_the_configs_measure_sets_the_texts_width(library: Path, tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("measure = 60\n", encoding="utf-8")
+    assert load_config(config).measure == 60
+    config.write_text("measure = 5\n", encoding="utf-8")
+    assert load_config(config).errors  # out of range: said, and the default kept
+    app = ReaderApp([str(library)], measure=60)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(app, pilot)
+        await open_titled(app, pilot, "Measure")
+        longest = max(len(line.strip()) for line in text_lines(app))
+        assert 50 <= longest <= 60
