@@ -31,6 +31,10 @@ def refresh_command(config: Config) -> int:
     def report(done: int, total: int, outcome) -> None:
         status = {"updated": "ok", "not_modified": "unchanged", "failed": "FAILED"}[outcome.status]
         detail = f"{outcome.new_count} new, {outcome.total} cached"
+        if outcome.articles or outcome.articles_failed:
+            detail += f", {outcome.articles} full articles"
+            if outcome.articles_failed:
+                detail += f" ({outcome.articles_failed} could not be fetched)"
         if outcome.message:
             detail += f" — {outcome.message}"
         print(f"[{done}/{total}] {status:9} {outcome.title}: {detail}", flush=True)
