@@ -132,3 +132,18 @@ async def discover(client: httpx.AsyncClient, url: str, limits: Limits) -> list[
         + ", ".join(COMMON_PATHS)
         + " is a feed)"
     )
+
+
+def discover_now(url: str, limits: Limits | None = None) -> list[FoundFeed]:
+    """:func:`discover` for the command line, with a client of its own."""
+    import asyncio
+
+    from tui_reader.core.feeds.fetch import make_client
+
+    limits = limits or Limits()
+
+    async def run() -> list[FoundFeed]:
+        async with make_client(limits) as client:
+            return await discover(client, url, limits)
+
+    return asyncio.run(run())

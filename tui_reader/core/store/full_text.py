@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tui_reader.core.article import Heading
+from tui_reader.core.article import Article, Heading
 from tui_reader.core.fulltext.policy import SHORT_WORDS, wants_article
 from tui_reader.core.sanitize import clean_error
 from tui_reader.core.store.codecs import (
@@ -100,3 +100,17 @@ class FullTextTable(Database):
                 "UPDATE entries SET full_error = ?, full_at = ? WHERE key = ?",
                 (clean_error(message), now_iso(), encode_key(key)),
             )
+
+    def entry_by_link(self, link: str) -> Article | None:
+        """A cached feed entry whose link is ``link`` (the newest, if several), else None."""
+        with self._guard("reading feed entries") as conn:
+            row = conn.execute(
+                "SELECT key, feed_url FROM entries WHERE link = ? ORDER BY date DESC LIMIT 1",
+                (storable_text(link),),
+            ).fetchone()
+        if row is None:
+            return None
+        key = decode_key(row[0])
+        # feed_articles is FeedCache's: the Store is both.
+        articles = self.feed_articles(decode_key(row[1]))  # type: ignore[attr-defined]
+        return next((a for a in articles if a.key == key), None)
