@@ -47,7 +47,7 @@ def extract_measured(body: bytes, url: str, content_type: str) -> Measured:
     """Extract a page's article and measure it (run in a worker or a thread)."""
     from tui_reader.core.markdown.text import analyse_plain, plain_text
 
-    extracted = extract(body, url, content_type)
+    extracted = extract(body, url, content_type, metadata=False)  # the entry has its own
     plain = plain_text(extracted.markdown)
     words, cjk, headings = analyse_plain(extracted.markdown, plain)
     return Measured(extracted, words, cjk, headings, plain)
