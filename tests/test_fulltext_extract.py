@@ -65,6 +65,17 @@ CASES = [
         ["Search docs", "Installation", "Changelog", "Edit on GitHub", "« Previous",
          "© Copyright"],
     ),
+    (
+        "recipe.html",
+        [
+            "## Ingredients",
+            "- 150 g rolled oats",
+            "1. Melt the butter in a small pan",
+            "> Let them cool on the tray: warm, they break if you lift them.",
+        ],
+        ["Free shipping", "Jump to recipe", "Advertisement", "Submit rating", "Reviews",
+         "Advertise with us"],
+    ),
 ]  # fmt: skip
 
 
