@@ -254,3 +254,27 @@ async def test_a_feed_address_is_its_own_feed(httpserver: HTTPServer) -> None:
     assert await found(httpserver.url_for("/feed")) == [
         FoundFeed(httpserver.url_for("/feed"), "", "RSS")
     ]
+
+
+async def test_articles_past_the_per_refresh_limit_come_with_the_next_refresh_even_a_304(
+    httpserver: HTTPServer, store: Store
+) -> None:
+    paths = [f"/post/{n}" for n in range(12)]
+    for path in paths:
+        httpserver.expect_request(path).respond_with_data(
+            (PAGES / "docs-page.html").read_bytes(), content_type=HTML
+        )
+    feed = summary_feed(httpserver, *paths)
+
+    def answer(request: Request) -> Response:
+        if request.headers.get("If-None-Match") == '"v1"':
+            return Response(status=304)
+        return Response(feed, content_type="application/rss+xml", headers={"ETag": '"v1"'})
+
+    httpserver.expect_request("/feed.xml").respond_with_handler(answer)
+    url = httpserver.url_for("/feed.xml")
+    (first,) = await refreshed(store, FeedConfig(url))
+    assert (first.status, first.articles) == ("updated", 10)
+    (second,) = await refreshed(store, FeedConfig(url))
+    assert (second.status, second.articles) == ("not_modified", 2)
+    assert all(entry.text_from == "full" for entry in store.feed_articles(url))

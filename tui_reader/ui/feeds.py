@@ -155,7 +155,7 @@ class FeedsService:
                     f"{outcome.title}: {outcome.message}", severity="error", markup=False, timeout=8
                 )
             progress.update(Text(_progress_text(done, total, totals["new"], totals["failed"])))
-            if outcome.status == "updated":
+            if outcome.status == "updated" or outcome.articles:  # new entries or articles
                 self.app.run_worker(self._show_feed(outcome.url), group="feed-show")
 
         progress.update(Text(_progress_text(0, len(feeds), 0, 0)))

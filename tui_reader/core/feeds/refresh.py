@@ -212,7 +212,7 @@ async def refresh_all(
                 outcome = FeedOutcome(
                     feed.url, clean_line(feed.title or feed.url), "failed", message=message
                 )
-        if outcome.status == "updated" and local_path(feed.url) is None:
+        if outcome.status != "failed" and local_path(feed.url) is None:
             # After the feed's slot is given back: each page takes one of its own.
             outcome = await _fill(client, store, feed, limits, slots, parsers, outcome)
         done += 1

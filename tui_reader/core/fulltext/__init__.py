@@ -2,7 +2,7 @@
 and the full text of feed entries that carry only a summary.
 
 ``policy`` (which entries want their article; no imports), ``extract`` (trafilatura,
-loaded on first use), ``page`` (fetching a page with the feed fetch's limits, or reading
+loaded on first use) and ``tomarkdown`` (its XML written as Markdown), ``page`` (fetching a page with the feed fetch's limits, or reading
 a file), ``discover`` (feeds named by a page) and ``entries`` (fetching entries' articles
 during a refresh, a few per host at once).
 """
