@@ -152,3 +152,39 @@ def test_list_of_a_site_never_fetched_finds_fetches_and_lists_its_feed(
     again = run(tmp_path, "list", feed)
     assert again.returncode == 0 and "Posts one" in again.stdout
     assert len(httpserver.log) == before
+
+
+def test_read_of_a_cached_entry_link_prints_its_kept_article_offline(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    served: list[str] = []
+
+    def page_once(request):
+        from werkzeug import Response
+
+        served.append(request.path)
+        if len(served) > 1:
+            return Response("down", status=503)
+        return Response((PAGES / "recipe.html").read_bytes(), content_type=HTML)
+
+    httpserver.expect_request("/biscuits").respond_with_handler(page_once)
+    item = (
+        f"<title>Biscuits</title><link>{httpserver.url_for('/biscuits')}</link>"
+        "<guid>b</guid><description>An oat biscuit…</description>"
+    )
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        rss_with_items(item), content_type="application/rss+xml"
+    )
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "config.toml").write_text(
+        f'[[feeds]]\nurl = "{httpserver.url_for("/feed.xml")}"\n', "utf-8"
+    )
+    refreshed = run(tmp_path, "refresh")
+    assert refreshed.returncode == 0, refreshed.stderr
+    assert "1 new, 1 cached, 1 full article" in refreshed.stdout
+    result = run(tmp_path, "read", httpserver.url_for("/biscuits"), "--json")
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert record["title"] == "Biscuits"  # the entry's own title
+    assert "1. Melt the butter in a small pan" in record["markdown"]
+    assert served == ["/biscuits"]  # read asked the server nothing

@@ -34,7 +34,8 @@ def refresh_command(config: Config) -> int:
         status = {"updated": "ok", "not_modified": "unchanged", "failed": "FAILED"}[outcome.status]
         detail = f"{outcome.new_count} new, {outcome.total} cached"
         if outcome.articles or outcome.articles_failed:
-            detail += f", {outcome.articles} full articles"
+            plural = "" if outcome.articles == 1 else "s"
+            detail += f", {outcome.articles} full article{plural}"
             if outcome.articles_failed:
                 detail += f" ({outcome.articles_failed} could not be fetched)"
         if outcome.message:

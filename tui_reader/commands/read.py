@@ -18,6 +18,7 @@ from tui_reader.commands.common import error, open_store
 from tui_reader.core.fulltext.extract import Extracted, ExtractError
 from tui_reader.core.limits import Limits
 from tui_reader.core.markdown.readtime import read_minutes
+from tui_reader.core.paths import database_file
 from tui_reader.core.sanitize import CleanError, clean_line, clean_text
 from tui_reader.core.sources import MARKDOWN_SUFFIXES
 
@@ -83,13 +84,13 @@ async def _fetch(url: str) -> Extracted:
 
 def _cached_entry(url: str) -> Extracted | None:
     """A cached feed entry with this link, when its text is more than a summary."""
+    if not database_file().exists():
+        return None  # no library to look in, and reading a page makes none
     store, _problem = open_store(check=False)
     if store is None:
         return None
     try:
         entry = store.entry_by_link(url)
-    except CleanError:
-        return None
     except Exception:  # noqa: BLE001 - StoreError: then the page is fetched
         return None
     finally:
