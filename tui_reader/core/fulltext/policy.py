@@ -16,7 +16,8 @@ MAX_PER_FEED = 10  # articles fetched per feed and refresh, newest first (the re
 # How a teaser ends: an ellipsis (with or without brackets), or a "read more" link's words.
 _TRUNCATED = re.compile(
     r"(?:…|\.\.\.|\[(?:…|\.\.\.)\]|read more|continue reading|read the rest|more\s*»)"
-    r"[\s\]\)*_»›>.]*$",
+    r"(?:\]\([^)\s]*\))?"  # the words may be a link's: [Read more](https://...)
+    r"[\s\\\]\)*_»›>.]*$",  # then only closing marks (escaped, as feed text is)
     re.IGNORECASE,
 )
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
