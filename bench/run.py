@@ -3,7 +3,8 @@ target and, where the issue names one, a lower bound measured in the same run.
 
     python bench/run.py            # about 5-6 minutes on 2 cores
     python bench/run.py --quick    # one sample of everything, about 2-3 minutes
-    python bench/run.py --only article,library   # some parts: inprocess, article, library, feeds
+    python bench/run.py --only article,library   # some parts: inprocess, article, library,
+                                                 # feeds, fulltext
 
 The corpus (a 5 MB article with ~1,900 headings, 10,000 posts, 200 RSS feeds x 50 items) is
 generated deterministically under a temporary folder (bench/corpus.py). Figures are
@@ -40,6 +41,7 @@ sys.path.insert(0, str(BENCH))
 import corpus  # noqa: E402
 import e2e  # noqa: E402
 import feedbench  # noqa: E402
+import pages  # noqa: E402
 from e2e import Samples  # noqa: E402
 
 from tui_reader.core.library import Filter, Library  # noqa: E402
@@ -49,7 +51,7 @@ from tui_reader.core.local.textio import read_text_file  # noqa: E402
 from tui_reader.core.markdown.document import Document, markdown_parser  # noqa: E402
 from tui_reader.core.store import Store  # noqa: E402
 
-PARTS = ("inprocess", "article", "library", "feeds")
+PARTS = ("inprocess", "article", "library", "feeds", "fulltext")
 
 
 def median(fn: Callable[[], object], runs: int = 5) -> float:
@@ -248,6 +250,13 @@ def rows(s: Samples) -> list[Row]:
     if s.count("refresh: tui-reader cold") and not feedbench.newsboat_available():
         refresh.skipped = "skipped: install Debian's newsboat"
     out.append(refresh)
+    factor(
+        "web page → article Markdown (per page, 50 pages)",
+        "extraction: ours",
+        "extraction: bound",
+        "trafilatura.extract",
+        1.3,
+    )
     absolute(
         "peak memory: 10,000-post library open", "memory: library", 250e0, unit="MB", peak=True
     )
@@ -271,7 +280,11 @@ def diagnostics(s: Samples) -> list[tuple[str, str, int]]:
         ("in-process: Library.select, text '12'", "s"),
         ("in-process: Library.select, one tag", "s"),
     ]
-    return [(k, fmt(s.median(k), u), s.count(k)) for k, u in keys if s.count(k)]
+    found = [(k, fmt(s.median(k), u), s.count(k)) for k, u in keys if s.count(k)]
+    for key in ("extraction: ours", "extraction: bound"):
+        if s.count(key):
+            found.append((f"{key}, pages per second", f"{1 / s.median(key):.0f}", s.count(key)))
+    return found
 
 
 def print_table(s: Samples) -> None:
@@ -430,6 +443,11 @@ def main() -> None:
                     "feed refresh (tui-reader only)",
                     lambda: feedbench.run_feeds(root, tui, samples, runs=1),
                 )
+        if "fulltext" in parts:
+            step(
+                "web page extraction",
+                lambda: pages.run_extraction(samples, runs=1 if quick else 5),
+            )
         poll = samples.median("poll")
         if poll is not None:
             samples.notes.append(

@@ -4,6 +4,8 @@
     tui-reader list [SOURCE ...] [--tag T]... [--search Q] [--sort KEY] [--json] [--unread]
                     [--starred] [--max-minutes N]
     tui-reader refresh
+    tui-reader read URL|FILE [--json]
+    tui-reader import URL|FILE [--pick N]
     tui-reader import-opml FILE
     tui-reader export-opml
 """
@@ -16,11 +18,20 @@ from collections.abc import Sequence
 
 from tui_reader import __version__
 
-COMMANDS = ("list", "refresh", "import-opml", "export-opml")
+COMMANDS = ("list", "refresh", "read", "import", "import-opml", "export-opml")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--wpm", type=int, help="reading speed in words per minute (default 212)")
+
+
+def _pick(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--pick",
+        type=int,
+        metavar="N",
+        help="when a site's address names several feeds, take the N-th of the list printed",
+    )
 
 
 def build_parser(command: str | None) -> argparse.ArgumentParser:
@@ -62,9 +73,29 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
         parser.add_argument("--unread", action="store_true", help="only unread articles")
         parser.add_argument("--starred", action="store_true", help="only starred articles")
         parser.add_argument("--max-minutes", type=int, metavar="N", help="at most N minutes long")
+        _pick(parser)
+        _common(parser)
+    elif command == "read":
+        parser.description = (
+            "Print the main text of a web page or a local .html file as Markdown (a"
+            " Markdown file as it is), without navigation, footers or comments."
+        )
+        parser.add_argument("target", metavar="URL|FILE")
+        parser.add_argument(
+            "--json",
+            action="store_true",
+            help="one JSON object: title, author, date, words, minutes, markdown",
+        )
         _common(parser)
     elif command == "refresh":
         parser.description = "Refresh every configured feed without the interface (for cron)."
+    elif command == "import":
+        parser.description = (
+            "Add a feed to the config file: a feed's or a site's address (its feed is"
+            " looked for), or an OPML file (as import-opml)."
+        )
+        parser.add_argument("target", metavar="URL|FILE")
+        _pick(parser)
     elif command == "import-opml":
         parser.description = "Add the feeds of an OPML file to the config file."
         parser.add_argument("file", metavar="FILE")

@@ -41,11 +41,22 @@ def run(command: str | None, args: argparse.Namespace) -> int:
     if not 20 <= wpm <= 5000:
         error("--wpm must be between 20 and 5000")
         return 2
-    if command in ("refresh", "import-opml", "export-opml"):
-        from tui_reader.commands.feeds import export_opml, import_opml, refresh_command
+    if command == "read":
+        from tui_reader.commands.read import read_command
+
+        return read_command(args, wpm)
+    if command in ("refresh", "import", "import-opml", "export-opml"):
+        from tui_reader.commands.feeds import (
+            export_opml,
+            import_opml,
+            import_source,
+            refresh_command,
+        )
 
         if command == "refresh":
             return refresh_command(config)
+        if command == "import":
+            return import_source(config, args.target, args.pick)
         if command == "import-opml":
             return import_opml(config, Path(args.file))
         return export_opml(config)

@@ -6,8 +6,11 @@ import sys
 from typing import TYPE_CHECKING
 
 from tui_reader.core.paths import database_file
+from tui_reader.core.sanitize import clean_line
+from tui_reader.core.sources import FeedConfig
 
 if TYPE_CHECKING:
+    from tui_reader.core.fulltext.discover import FoundFeed
     from tui_reader.core.store import Store
 
 
@@ -26,3 +29,48 @@ def open_store(check: bool = True) -> tuple[Store | None, str]:
     except StoreError as exc:
         return None, describe(exc)
     return store, "" if store.read_only is None else str(store.read_only)
+
+
+PICK_EXIT = 2  # several feeds found and none picked: the user has to choose
+
+
+def find_feed(url: str, pick: int | None) -> tuple[FoundFeed | None, int]:
+    """The feed of a site's address (discovery), or None and an exit status: 1 when none
+    is found (said in one line), :data:`PICK_EXIT` when several are and ``pick`` (1 for
+    the first) chose none of them (they are printed, numbered, on standard error)."""
+    from tui_reader.core.fulltext.discover import discover_now
+    from tui_reader.core.sanitize import CleanError
+
+    try:
+        found = discover_now(url)
+    except CleanError as exc:
+        message = exc.message
+        error(message if message.startswith(clean_line(url)) else f"{clean_line(url)}: {message}")
+        return None, 1
+    if len(found) == 1:
+        return found[0], 0
+    if pick is not None and 1 <= pick <= len(found):
+        return found[pick - 1], 0
+    error(f"{clean_line(url)} names {len(found)} feeds; choose one with --pick N:")
+    for number, feed in enumerate(found, 1):
+        print(f"  {number}. {feed.label()}", file=sys.stderr)
+    return None, PICK_EXIT
+
+
+def fetch_once(store: Store, feed: FeedConfig) -> str:
+    """Refresh one feed into the library (``list`` of a feed never fetched); "" when it
+    was saved, else the one-line reason."""
+    import asyncio
+
+    from tui_reader.core.feeds.fetch import Limits, make_client
+    from tui_reader.core.feeds.refresh import refresh_all
+    from tui_reader.core.markdown.text import analyse
+
+    limits = Limits()
+
+    async def run() -> str:
+        async with make_client(limits) as client:
+            (outcome,) = await refresh_all(client, store, [feed], limits=limits, analyse=analyse)
+        return outcome.message if outcome.status == "failed" else ""
+
+    return asyncio.run(run())

@@ -1,11 +1,12 @@
-"""The feed commands for scripts and cron: ``refresh``, ``import-opml``, ``export-opml``."""
+"""The feed commands for scripts and cron: ``refresh``, ``import``, ``import-opml``,
+``export-opml``."""
 
 from __future__ import annotations
 
 import asyncio
 from pathlib import Path
 
-from tui_reader.commands.common import error, open_store
+from tui_reader.commands.common import error, find_feed, open_store
 from tui_reader.core.config import Config, append_feeds
 from tui_reader.core.feeds.fetch import Limits, make_client
 from tui_reader.core.feeds.opml import OpmlError, parse_opml, to_opml
@@ -13,6 +14,7 @@ from tui_reader.core.feeds.refresh import refresh_all
 from tui_reader.core.markdown.text import analyse
 from tui_reader.core.paths import config_file
 from tui_reader.core.sanitize import clean_error, clean_line
+from tui_reader.core.sources import FeedConfig
 
 
 def refresh_command(config: Config) -> int:
@@ -31,6 +33,11 @@ def refresh_command(config: Config) -> int:
     def report(done: int, total: int, outcome) -> None:
         status = {"updated": "ok", "not_modified": "unchanged", "failed": "FAILED"}[outcome.status]
         detail = f"{outcome.new_count} new, {outcome.total} cached"
+        if outcome.articles or outcome.articles_failed:
+            plural = "" if outcome.articles == 1 else "s"
+            detail += f", {outcome.articles} full article{plural}"
+            if outcome.articles_failed:
+                detail += f" ({outcome.articles_failed} could not be fetched)"
         if outcome.message:
             detail += f" — {outcome.message}"
         print(f"[{done}/{total}] {status:9} {outcome.title}: {detail}", flush=True)
@@ -65,6 +72,25 @@ def import_opml(config: Config, path: Path) -> int:
     added = [feed for feed in feeds if feed.url not in known]
     append_feeds(config_file(), added)
     print(f"added {len(added)} feeds ({len(feeds) - len(added)} already there) to {config_file()}")
+    return 0
+
+
+def import_source(config: Config, target: str, pick: int | None) -> int:
+    """``import``: a feed's or a site's address (its feed found by discovery), or an OPML
+    file. Several feeds found and none picked: numbered on standard error, exit 2."""
+    if not target.lower().startswith(("http://", "https://")):
+        return import_opml(config, Path(target))
+    if config.errors:
+        error("the config file has errors; fix it before importing, so nothing is lost")
+        return 1
+    found, status = find_feed(target, pick)
+    if found is None:
+        return status
+    if any(feed.url == found.url for feed in config.feeds):
+        print(f"{found.url} is in {config_file()} already")
+        return 0
+    append_feeds(config_file(), [FeedConfig(found.url, title=found.title)])
+    print(f"added {found.label()} to {config_file()}")
     return 0
 
 

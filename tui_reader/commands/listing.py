@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 from contextlib import suppress
+from dataclasses import replace
 
-from tui_reader.commands.common import error, open_store
+from tui_reader.commands.common import PICK_EXIT, error, fetch_once, find_feed, open_store
 from tui_reader.core.article import Article, shown_date
 from tui_reader.core.feeds.localfiles import local_path
 from tui_reader.core.library import Filter, Library, in_rank_order
@@ -30,6 +31,7 @@ def list_command(
     state = ReadingState(store)
     library = Library(wpm=wpm)
     failed = False
+    choose = False  # a site's address named several feeds, and --pick chose none
     try:
         for batch, errors in scan_sources(sources, store):
             library.add(batch)
@@ -47,7 +49,12 @@ def list_command(
                 message = f"{clean_line(feed.url)}: not listed, the library database is not open"
             else:
                 articles = store.feed_articles(feed.url)
-                message = "" if articles else not_fetched(feed.url)
+                if not articles and store.writable and store.get_feed(feed.url) is None:
+                    articles, message, status = _fetch_first(store, feed, args.pick)
+                    failed = failed or status != 0
+                    choose = choose or status == PICK_EXIT
+                else:
+                    message = "" if articles else not_fetched(feed.url)
             if message:
                 failed = True
                 error(message)
@@ -77,7 +84,26 @@ def list_command(
             date = shown_date(article.date, "unknown   ")
             tags = ", ".join(article.tags)
             print(f"{date}  {library.minutes(article):>3} min  {article.title}  [{tags}]")
+    if choose:
+        return PICK_EXIT
     return 1 if failed and not library.articles else 0
+
+
+def _fetch_first(
+    store: Store, feed: FeedConfig, pick: int | None
+) -> tuple[list[Article], str, int]:
+    """A feed (or a site's address) never fetched: found and fetched once, then listed.
+    Returns the articles, a message still to say, and the exit status it calls for."""
+    found, status = find_feed(feed.url, pick)
+    if found is None:
+        return [], "", status  # said already
+    if found.url != feed.url:
+        error(f"{clean_line(feed.url)}: listing the feed found there, {clean_line(found.url)}")
+        feed = replace(feed, url=found.url)
+    problem = fetch_once(store, feed)
+    if problem:
+        return [], f"{clean_line(feed.url)}: {problem}", 1
+    return store.feed_articles(feed.url), "", 0
 
 
 def not_fetched(url: str) -> str:

@@ -60,6 +60,10 @@ class Article:
     # Metadata only, so far: words, headings and summary come in a second pass of the scan.
     pending: bool = False
     tags_folded: frozenset[str] = field(default=frozenset(), compare=False)
+    # Which text of a feed entry ``body`` is: "full" (the article, fetched from its link),
+    # "summary" (the feed's text, only a summary) or "feed" (the feed's own full text);
+    # "" for local posts.
+    text_from: str = field(default="", compare=False)
     # The date as a number for sorting (-inf when unknown): comparing aware datetimes
     # made sorting 10,000 articles slow enough to feel.
     stamp: float = field(default=0.0, init=False, compare=False, repr=False)

@@ -10,6 +10,7 @@ Example::
     url = "https://example.org/feed.xml"
     title = "Example"
     tags = ["python"]
+    full_text = "auto"    # or true / false: fetch the article of summary-only entries
 
     [keys]
     toggle_toc = "T,f2"
@@ -22,9 +23,10 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from tui_reader.core.fulltext.policy import parse_mode
 from tui_reader.core.markdown.readtime import HUGO_WPM
 from tui_reader.core.sanitize import HTTP_SCHEMES, clean_error, clean_line, clean_tags, safe_url
 from tui_reader.core.sources import FeedConfig
@@ -74,8 +76,17 @@ def load_config(path: Path) -> Config:
         feed = _feed_from(entry)
         if feed is None:
             config.errors.append(f"{clean_line(str(path))}: skipped a feed without a valid url")
-        else:
-            config.feeds.append(feed)
+            continue
+        given = entry.get("full_text", "auto") if isinstance(entry, dict) else "auto"
+        mode = parse_mode(given)
+        if mode is None:
+            config.errors.append(
+                f"{clean_line(str(path))}: full_text of {clean_line(feed.url)} must be"
+                ' true, false or "auto"; using "auto"'
+            )
+        elif mode != feed.full_text:
+            feed = replace(feed, full_text=mode)
+        config.feeds.append(feed)
     keys = data.get("keys", {})
     if isinstance(keys, dict):
         config.keys = {str(k): str(v) for k, v in keys.items() if isinstance(v, str)}
@@ -127,6 +138,8 @@ def append_feeds(path: Path, feeds: list[FeedConfig]) -> None:
             lines.append(f"title = {_toml_string(feed.title)}")
         if feed.tags:
             lines.append(f"tags = {_toml_list(feed.tags)}")
+        if feed.full_text != "auto":
+            lines.append(f"full_text = {feed.full_text}")
         lines.append("")
     new_text = "\n".join(lines)
     tomllib.loads(new_text)  # never write a file we could not read back

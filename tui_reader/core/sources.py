@@ -15,11 +15,15 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 @dataclass(frozen=True, slots=True)
 class FeedConfig:
-    """One subscribed feed: an http(s) URL or a local file path, with optional title/tags."""
+    """One subscribed feed: an http(s) URL or a local file path, with optional title/tags.
+
+    ``full_text``: "auto" fetches the article of entries that are only a summary, "true"
+    of every entry, "false" of none (``f`` in the reader fetches one on demand)."""
 
     url: str
     title: str = ""
     tags: tuple[str, ...] = ()
+    full_text: str = "auto"
 
 
 def is_feed_source(source: str) -> bool:

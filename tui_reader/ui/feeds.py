@@ -19,6 +19,8 @@ from tui_reader.core.article import Article
 from tui_reader.core.limits import Limits
 from tui_reader.core.sources import FeedConfig
 from tui_reader.core.store import Store, StoreError
+from tui_reader.ui import discovery
+from tui_reader.ui.discovery import wants_discovery
 
 if TYPE_CHECKING:
     from tui_reader.core.feeds.refresh import FeedOutcome
@@ -51,6 +53,14 @@ class FeedsService:
     @property
     def store(self) -> Store | None:
         return self._store()
+
+    def add(self, articles: list[Article]) -> None:
+        """Put articles into the list (new ones, or new versions of ones it has)."""
+        self._add(articles)
+
+    def progress(self) -> Static:
+        """The line under the panes that says what is being fetched."""
+        return self._progress()
 
     def notify(self, message: str, **options: object) -> None:
         self.app.notify(message, **options)  # type: ignore[arg-type]
@@ -137,13 +147,15 @@ class FeedsService:
 
         def on_progress(done: int, total: int, outcome: FeedOutcome) -> None:
             totals["new"] += outcome.new_count
-            if outcome.status == "failed":
+            if wants_discovery(outcome):  # a site's address: its feeds are looked for
+                discovery.start(self, outcome.url)
+            elif outcome.status == "failed":
                 totals["failed"] += 1
                 self.notify(
                     f"{outcome.title}: {outcome.message}", severity="error", markup=False, timeout=8
                 )
             progress.update(Text(_progress_text(done, total, totals["new"], totals["failed"])))
-            if outcome.status == "updated":
+            if outcome.status == "updated" or outcome.articles:  # new entries or articles
                 self.app.run_worker(self._show_feed(outcome.url), group="feed-show")
 
         progress.update(Text(_progress_text(0, len(feeds), 0, 0)))

@@ -12,6 +12,15 @@ DIM = Style(dim=True)
 ACCENT = Style(color="cyan")
 
 
+# What the reading pane says of a feed entry's text (Article.text_from).
+TEXT_FROM = {
+    "full": "full article",
+    "summary": "feed summary (f fetches the article)",
+    "feed": "feed text",
+}
+TEXT_FROM_STYLE = {"full": Style(color="green"), "summary": Style(color="yellow"), "feed": DIM}
+
+
 def article_header(article: Article, minutes: int) -> Text:
     """Title on the first line; author, date, tags and read time on the second."""
     text = Text(no_wrap=False)
@@ -28,6 +37,8 @@ def article_header(article: Article, minutes: int) -> Text:
         parts.append(Text(" ".join(f"#{tag}" for tag in article.tags), style=ACCENT))
     if article.feed_title:
         parts.append(Text(article.feed_title, style=DIM))
+    if article.text_from in TEXT_FROM:
+        parts.append(Text(TEXT_FROM[article.text_from], style=TEXT_FROM_STYLE[article.text_from]))
     text.append_text(Text(" · ", style=DIM).join(parts))
     for warning in article.warnings:
         text.append("\n⚠ ", style=Style(color="yellow"))

@@ -71,8 +71,10 @@ async def fetch(
     etag: str | None = None,
     last_modified: str | None = None,
     limits: Limits | None = None,
+    accept: str = ACCEPT,
 ) -> FetchResult:
-    """GET a feed, following redirects by hand, within ``limits``.
+    """GET a feed (or, with another ``accept``, a page), following redirects by hand,
+    within ``limits``.
 
     Raises :class:`FetchError` for every failure: network errors, non-2xx statuses,
     redirect problems, oversized or badly encoded bodies, and the deadline.
@@ -80,7 +82,7 @@ async def fetch(
     limits = limits or Limits()
     try:
         async with asyncio.timeout(limits.deadline):
-            return await _fetch(client, url, etag, last_modified, limits)
+            return await _fetch(client, url, etag, last_modified, limits, accept)
     except TimeoutError:
         raise FetchError(f"timed out after {_seconds(limits.deadline)}") from None
     except httpx.TimeoutException as exc:
@@ -93,11 +95,13 @@ async def fetch(
         raise FetchError(_network_message(exc)) from None
 
 
-def _request_headers(etag: str | None, last_modified: str | None) -> dict[str, str]:
+def _request_headers(
+    etag: str | None, last_modified: str | None, accept: str = ACCEPT
+) -> dict[str, str]:
     headers = {
         "User-Agent": USER_AGENT,
         "Accept-Encoding": ACCEPT_ENCODING,
-        "Accept": ACCEPT,
+        "Accept": accept,
     }
     # Validators come from the store, which got them from a server: clean them again so a
     # stored value can never smuggle a line break into the request.
@@ -126,8 +130,9 @@ async def _fetch(
     etag: str | None,
     last_modified: str | None,
     limits: Limits,
+    accept: str = ACCEPT,
 ) -> FetchResult:
-    headers = _request_headers(etag, last_modified)
+    headers = _request_headers(etag, last_modified, accept)
     timeout = httpx.Timeout(limits.read_timeout, connect=limits.read_timeout)
     _check_scheme(url, "unsupported scheme (only http and https feeds can be fetched)")
     current = url

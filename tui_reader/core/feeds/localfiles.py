@@ -22,13 +22,14 @@ def local_path(url: str) -> str | None:
     return None
 
 
-def read_local_feed(path: str, max_bytes: int) -> bytes:
-    """Read a feed file: regular files only (a FIFO never blocks us), at most ``max_bytes``."""
+def read_local_feed(path: str, max_bytes: int, what: str = "feed file") -> bytes:
+    """Read a feed file (or ``what`` else): regular files only (a FIFO never blocks us), at
+    most ``max_bytes``."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        raise FeedError(f"cannot open the feed file: {exc.strerror or exc}") from None
+        raise FeedError(f"cannot open the {what}: {exc.strerror or exc}") from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -38,7 +39,7 @@ def read_local_feed(path: str, max_bytes: int) -> bytes:
         with os.fdopen(fd, "rb", closefd=False) as handle:
             data = handle.read(max_bytes + 1)
     except OSError as exc:
-        raise FeedError(f"cannot read the feed file: {exc.strerror or exc}") from None
+        raise FeedError(f"cannot read the {what}: {exc.strerror or exc}") from None
     finally:
         os.close(fd)
     if len(data) > max_bytes:

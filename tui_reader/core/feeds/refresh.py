@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
@@ -18,6 +18,7 @@ from tui_reader.core.feeds.build import Analyse
 from tui_reader.core.feeds.localfiles import local_path, read_local_feed
 from tui_reader.core.feeds.model import FeedError
 from tui_reader.core.feeds.workers import IN_THREAD, Download, FeedParsers, SaveFailed
+from tui_reader.core.fulltext.entries import Slots, fill_feed
 from tui_reader.core.limits import FetchError, Limits
 from tui_reader.core.sanitize import HTTP_SCHEMES, clean_error, clean_line
 from tui_reader.core.sources import FeedConfig
@@ -41,6 +42,8 @@ class FeedOutcome:
     total: int = 0
     message: str = ""
     retry_after: float | None = None
+    articles: int = 0  # full articles fetched for its entries (core/fulltext)
+    articles_failed: int = 0  # ... and not: each entry keeps its feed text and the reason
 
 
 async def refresh_feed(
@@ -153,6 +156,22 @@ async def _failed(
     return FeedOutcome(feed.url, title, "failed", 0, total, message, retry_after)
 
 
+async def _fill(
+    client: httpx.AsyncClient,
+    store: Store,
+    feed: FeedConfig,
+    limits: Limits,
+    slots: Slots,
+    parsers: FeedParsers,
+    outcome: FeedOutcome,
+) -> FeedOutcome:
+    """Fetch the full articles a refreshed feed's entries want (``full_text``)."""
+    fetched, failed = await fill_feed(client, store, feed, limits, slots, parsers.call)
+    if not fetched and not failed:
+        return outcome
+    return replace(outcome, articles=fetched, articles_failed=failed)
+
+
 async def refresh_all(
     client: httpx.AsyncClient,
     store: Store,
@@ -174,7 +193,8 @@ async def refresh_all(
         if feed.url not in seen:
             seen.add(feed.url)
             unique.append(feed)
-    semaphore = asyncio.Semaphore(max(1, limits.concurrency))
+    slots = Slots(limits)
+    semaphore = slots.all  # feeds and pages: at most ``limits.concurrency`` fetches at once
     done = 0
     # Feed files are read again at every start of the reader: worker processes for them
     # would start with the reader, on its cores. Processes are for fetched feeds.
@@ -192,6 +212,9 @@ async def refresh_all(
                 outcome = FeedOutcome(
                     feed.url, clean_line(feed.title or feed.url), "failed", message=message
                 )
+        if outcome.status != "failed" and local_path(feed.url) is None:
+            # After the feed's slot is given back: each page takes one of its own.
+            outcome = await _fill(client, store, feed, limits, slots, parsers, outcome)
         done += 1
         if on_progress is not None:
             on_progress(done, len(unique), outcome)

@@ -144,6 +144,21 @@ class FeedParsers:
                 self.close()
         return await asyncio.to_thread(_parse_and_save, store, feed, download, kwargs)
 
+    async def call(self, function: Any, *args: Any) -> Any:
+        """``function(*args)`` off the event loop: in a worker when there are workers (a
+        page's extraction during a refresh), else in a thread. A module-level function,
+        with arguments that pickle."""
+        pool = self.pool
+        if pool is not None:
+            try:
+                future = await asyncio.to_thread(pool.submit, function, *args)
+                return await asyncio.wrap_future(future)
+            except Exception as exc:  # noqa: BLE001 - the function's own errors pass on
+                if not _broken_pool(exc):
+                    raise
+                self.close()
+        return await asyncio.to_thread(function, *args)
+
     def close(self) -> None:
         """Stop the processes, at once. A feed a worker was still saving is not saved
         (its save is one transaction: whole or not at all), and a feed not started is
@@ -160,6 +175,12 @@ class FeedParsers:
 
 
 IN_THREAD = FeedParsers()
+
+
+def _broken_pool(exc: BaseException) -> bool:
+    from concurrent.futures.process import BrokenProcessPool
+
+    return isinstance(exc, (BrokenProcessPool, RuntimeError))
 
 
 _WORKER_STORES: dict[str, Store] = {}

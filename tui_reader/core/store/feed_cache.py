@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from tui_reader.core.article import Article
+from tui_reader.core.fulltext.policy import is_summary
 from tui_reader.core.sanitize import clean_error
 from tui_reader.core.store.codecs import (
     decode_key,
@@ -53,7 +54,8 @@ _FEED_COLUMNS = (
 )
 _ENTRY_COLUMNS = (
     "feed_url, key, title, link, location, author, date, lastmod, tags_json, summary, body,"
-    " words, cjk, headings_json, feed_title, warnings_json"
+    " words, cjk, headings_json, feed_title, warnings_json,"
+    " full_text, full_words, full_cjk, full_headings_json"
 )
 
 
@@ -92,6 +94,15 @@ def _feed_record(row: sqlite3.Row | tuple[Any, ...]) -> FeedRecord:
 
 def _entry_article(row: tuple[Any, ...]) -> Article:
     by_column = dict(zip(_ENTRY_NAMES, row, strict=True))
+    if by_column["full_text"] is not None:  # the article fetched from the link, if any
+        by_column["body"] = by_column["full_text"]
+        by_column["words"] = by_column["full_words"]
+        by_column["cjk"] = by_column["full_cjk"]
+        by_column["headings_json"] = by_column["full_headings_json"]
+        text_from = "full"
+    else:
+        summary = is_summary(by_column["body"], by_column["words"])
+        text_from = "summary" if summary else "feed"
     return Article(
         key=decode_key(by_column["key"]),
         title=by_column["title"],
@@ -110,6 +121,7 @@ def _entry_article(row: tuple[Any, ...]) -> Article:
         body=by_column["body"],
         feed_title=by_column["feed_title"],
         warnings=json_strings(by_column["warnings_json"]),
+        text_from=text_from,
     )
 
 
@@ -210,7 +222,15 @@ class FeedCache(Database):
                 conn.executemany(_UPDATE_ENTRY, [r for r in rows if r["entry_id"] in known])
             new = len(fresh)
             if index:
-                write_index(conn, index)
+                # An entry with its full article keeps that article's search row.
+                full = {
+                    key
+                    for (key,) in conn.execute(
+                        "SELECT key FROM entries WHERE feed_url = ? AND full_text IS NOT NULL",
+                        (feed_url,),
+                    )
+                }
+                write_index(conn, [row for row in index if row[0] not in full] if full else index)
         return new
 
     @staticmethod

@@ -92,6 +92,17 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (root, source)
     );
     """,
+    # Full articles (issue 16): the article fetched from an entry's link, kept beside the
+    # feed's own text (a refresh rewrites that, never this), with its words and
+    # headings; or why it could not be had, so a refresh does not ask again (`f` does).
+    """
+    ALTER TABLE entries ADD COLUMN full_text TEXT;
+    ALTER TABLE entries ADD COLUMN full_words INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE entries ADD COLUMN full_cjk INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE entries ADD COLUMN full_headings_json TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE entries ADD COLUMN full_error TEXT;
+    ALTER TABLE entries ADD COLUMN full_at TEXT;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -18,12 +18,14 @@ Design rules, each answering a way state gets lost elsewhere:
 
 :class:`Store` is one object over one connection: each concern is a class of its own
 over the shared :class:`~tui_reader.core.store.database.Database`, and the store is
-all of them, so a caller holds one object and every method runs the same SQL as before.
+all of them (full_text.py keeps feed entries' full articles), so a caller holds one
+object and every method runs the same SQL as before.
 """
 
 from __future__ import annotations
 
 from tui_reader.core.store.feed_cache import FeedCache, FeedRecord
+from tui_reader.core.store.full_text import FullTextTable
 from tui_reader.core.store.reading_state import ArticleState, ReadingStateTable
 from tui_reader.core.store.scan_cache import ScanCache
 from tui_reader.core.store.search_index import SearchIndex
@@ -31,7 +33,7 @@ from tui_reader.core.store.search_index import SearchIndex
 __all__ = ["ArticleState", "FeedRecord", "Store"]
 
 
-class Store(FeedCache, ReadingStateTable, SearchIndex, ScanCache):
+class Store(FeedCache, FullTextTable, ReadingStateTable, SearchIndex, ScanCache):
     """The library database at ``path``. Use as a context manager, or call :meth:`close`.
 
     Raises :class:`StoreError` if the file cannot be used: it belongs to another program,

@@ -28,6 +28,7 @@ from tui_reader.core.store import Store
 from tui_reader.ui.bindings import APP_BINDINGS
 from tui_reader.ui.feeds import FeedsService
 from tui_reader.ui.keys import named
+from tui_reader.ui.full_article import FullArticles
 from tui_reader.ui.panes.list_pane import ListPane
 from tui_reader.ui.panes.reading_pane import ReadingPane
 from tui_reader.ui.screens.layout import focus_mode_message, layout_classes
@@ -80,6 +81,7 @@ class MainScreen(Screen[None]):
         self.reading = ReadingPane(
             library, state, self._reading_shown, measure, id="reader-pane", classes="-empty"
         )
+        self.full_articles = FullArticles(feeds, self._full_article_fetched)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -195,6 +197,15 @@ class MainScreen(Screen[None]):
 
     def action_feeds(self) -> None:
         self.feeds.show_view()
+
+    def action_full_article(self) -> None:
+        self.full_articles.fetch(self.target_article())
+
+    def _full_article_fetched(self, article: Article) -> None:
+        """Show a fetched article in place of the entry's feed text, if it is open."""
+        current = self.article
+        if current is not None and current.key == article.key:
+            self.open_article(article, position=0.0)
 
     def action_open_link(self) -> None:
         self.reading.action_open_link()

@@ -18,6 +18,7 @@ from tui_reader.ui.widgets.row_list import RowList
 DATE_WIDTH = 10
 TIME_WIDTH = 12  # "100% 15 min"
 COMPACT_BELOW = 56  # a list narrower than this (beside an article) shows titles and times
+SUMMARY = "summary"  # in place of the read time, for a feed entry that is only a summary
 DRAFT = Style(color="yellow", italic=True)
 TAGS = Style(color="cyan")
 DIM = Style(dim=True)
@@ -143,6 +144,7 @@ class ArticleList(RowList):
             article.tags,
             article.draft,
             article.pending,
+            article.text_from,
             self.minutes(article),
             self.decorate(article),
             self._columns(),
@@ -168,10 +170,15 @@ class ArticleList(RowList):
             row += _fitted([(", ".join(article.tags), TAGS)], tags_width, TAGS)
             row.append(_SPACE)
         minutes = "… min" if article.pending else f"{self.minutes(article)} min"
+        # A feed's summary says nothing of the article's length: the row says "summary"
+        # rather than a read time it does not know (f fetches the article).
+        summary = article.text_from == "summary"
+        if summary:
+            minutes = SUMMARY
         row.append(Segment(" " * max(0, TIME_WIDTH - 2 - len(minutes) - len(progress))))
         if progress:
             row.append(Segment(progress, PROGRESS))
-        row.append(Segment(" " + minutes))
+        row.append(Segment(" " + minutes, DIM if summary else None))
         return row
 
 
