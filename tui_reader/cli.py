@@ -38,6 +38,9 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
             metavar="SOURCE",
             help="Markdown files or folders, feed files, or feed URLs (default: the config)",
         )
+        parser.add_argument(
+            "--no-images", action="store_true", help="show images as their alt text"
+        )
         _common(parser)
         return parser
     parser = argparse.ArgumentParser(prog=f"tui-reader {command}")

@@ -97,12 +97,16 @@ class ReaderApp(App[None]):
         limits: Limits | None = None,
         scan: ScanProcess | None = None,
         check_store: bool = False,
+        images: str = "off",
+        image_cache_bytes: int | None = None,
     ) -> None:
         """``scan``: the scan of ``sources`` already started in a child process (the
         command line starts it before importing Textual); without it the app scans in a
         thread. ``check_store``: the store was opened without its integrity check, which
         the app runs a moment after its first screen (:meth:`_check_store`)."""
         super().__init__()
+        self.images = images  # the picture protocol: kitty, sixel, halfblock or off
+        self.image_cache_bytes = image_cache_bytes
         self._scan_process = scan
         self.sources = list(sources)
         self.store = store

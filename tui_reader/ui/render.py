@@ -39,6 +39,7 @@ from tui_reader.core.markdown.lines import code_and_prose
 
 if TYPE_CHECKING:
     from tui_reader.core.markdown.document import Document
+    from tui_reader.ui.pictures.shelf import PictureShelf
 
 MAX_CODE_LINE = 2_000
 MAX_CODE_LINES = 3_000
@@ -145,9 +146,12 @@ class Stack:
 class SectionRenderer:
     """Walks the tokens of one section and builds renderables."""
 
-    def __init__(self, links: list[str], section: int = 0) -> None:
+    def __init__(
+        self, links: list[str], section: int = 0, pictures: PictureShelf | None = None
+    ) -> None:
         self.links = links
         self.section = section
+        self.pictures = pictures
 
     def _link_style(self) -> Style:
         """Link style whose click metadata holds only numbers, never text from the page."""
@@ -214,7 +218,10 @@ class SectionRenderer:
                 out.append(Text.assemble(marker, title))
                 out.append(Text(""))
             elif kind == "paragraph_open":
-                out.append(self.inline(tokens[index + 1]))
+                drawn = self._pictures(tokens[index + 1])
+                if not (drawn and _only_images(tokens[index + 1])):
+                    out.append(self.inline(tokens[index + 1]))
+                out.extend(drawn)
                 if not token.hidden:
                     out.append(Text(""))
             elif kind in ("bullet_list_open", "ordered_list_open"):
@@ -246,6 +253,20 @@ class SectionRenderer:
                 out.append(self.inline(token))
             index = close + 1
         return out
+
+    def _pictures(self, inline: Token) -> list[RenderableType]:
+        """The pictures of a paragraph's images, drawn under its text (none when
+        pictures are off: the text keeps its ``[image: alt]`` labels)."""
+        if self.pictures is None or not self.pictures.active:
+            return []
+        drawn: list[RenderableType] = []
+        for child in inline.children or []:
+            if child.type == "image":
+                src = str(child.attrGet("src") or "")
+                block = self.pictures.block(src, child.content, self.section)
+                if block is not None:
+                    drawn.append(block)
+        return drawn
 
     @staticmethod
     def _closing(tokens: list[Token], index: int, end: int) -> int:
@@ -344,15 +365,33 @@ class SectionRenderer:
         return table
 
 
-def render_section(tokens: list[Token], section: int = 0) -> Rendered:
-    """Render one section's tokens."""
+def render_section(
+    tokens: list[Token], section: int = 0, pictures: PictureShelf | None = None
+) -> Rendered:
+    """Render one section's tokens (``pictures``: draw its images, with a cover first)."""
     result = Rendered()
-    renderer = SectionRenderer(result.links, section)
+    renderer = SectionRenderer(result.links, section, pictures)
     result.blocks = renderer.blocks(tokens, 0, len(tokens))
+    if section == 0 and pictures is not None and pictures.active and pictures.cover:
+        cover = pictures.block(*pictures.cover, section)
+        if cover is not None:
+            result.blocks[:0] = [cover, Text("")]
     return result
 
 
-def render_document_section(document: Document, index: int) -> Rendered:
+def _only_images(inline: Token) -> bool:
+    """A paragraph of nothing but images (linked or not): its labels would repeat the
+    pictures' captions."""
+    return all(
+        child.type in ("image", "softbreak", "hardbreak", "link_open", "link_close")
+        or (child.type == "text" and not child.content.strip())
+        for child in inline.children or []
+    )
+
+
+def render_document_section(
+    document: Document, index: int, pictures: PictureShelf | None = None
+) -> Rendered:
     """Render one section of a document: formatted, or as plain text when too costly."""
     text = document.section_text(index)
     reason = too_costly_to_format(text)
@@ -368,7 +407,7 @@ def render_document_section(document: Document, index: int) -> Rendered:
         marker = Text("#" * heading.level + " ", style=Style(dim=True))
         result.blocks[:0] = [Text.assemble(marker, title), Text("")]
         return result
-    result = render_section(document.tokens(index), index)
+    result = render_section(document.tokens(index), index, pictures)
     if document.nested_too_deeply(index):
         result.blocks.append(
             Text(

@@ -1,0 +1,182 @@
+"""The reading pane's pictures: which are loaded, which are coming, and the threads that
+load them.
+
+The renderer asks :meth:`PictureShelf.block` for each image of a section as the section
+comes near the screen. A picture already scaled for the current size is drawn at once;
+otherwise the alt text stands in ("loading…") and the image is queued. Loading, decoding
+and scaling run in daemon threads: one for decoding (so only one image is in memory
+undecoded at a time, whatever the article holds) and a few for fetching (so a URL that
+hangs holds up only its own thread, until the fetch deadline). The newest request is
+served first: it is the one nearest the screen. When a picture is ready the sections
+that asked for it are told (on the interface's thread) and drawn again.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from contextlib import suppress
+from typing import TYPE_CHECKING
+
+from rich.console import RenderableType
+from rich.segment import Segment
+
+from tui_reader.core.images.sources import ImageRef, Unresolved, resolve
+
+if TYPE_CHECKING:
+    from tui_reader.core.article import Article
+    from tui_reader.core.images.load import ImageLoader
+
+KEEP_PICTURES = 256  # pictures kept drawn (each a few thousand cells)
+FETCH_THREADS = 3
+Drawn = tuple[list[list[Segment]], int]  # the lines of cells, and their width
+
+
+class _Workers:
+    """Daemon threads serving a queue, newest job first; they never hold up an exit."""
+
+    def __init__(self, count: int, name: str) -> None:
+        self.jobs: queue.LifoQueue[Callable[[], None]] = queue.LifoQueue()
+        for number in range(count):
+            threading.Thread(target=self._serve, name=f"{name}-{number}", daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            job = self.jobs.get()
+            with suppress(Exception):  # a job reports its own failures; the thread goes on
+                job()
+
+
+class PictureShelf:
+    """Pictures for one reading pane. ``ready(sections)`` runs on the interface's thread
+    (through ``post``) when pictures those sections wait for are loaded or failed."""
+
+    def __init__(
+        self,
+        ready: Callable[[set[int]], None],
+        post: Callable[[Callable[[], None]], None],
+        mode: str = "off",
+        cache_limit: int | None = None,
+    ) -> None:
+        self.mode = mode  # "kitty", "sixel", "halfblock" or "off"
+        self.shown = True  # the i key: pictures, or their alt text
+        self.base = ""  # the article's file or link, to resolve relative sources
+        self.cover: tuple[str, str] | None = None  # (source, caption)
+        self.columns = 60
+        self.lines = 12
+        self.loader: ImageLoader | None = None
+        self._cache_limit = cache_limit
+        self._ready = ready
+        self._post = post
+        self._drawn: OrderedDict[tuple[str, int, int], Drawn] = OrderedDict()
+        self._failed: dict[str, str] = {}
+        self._waiting: dict[tuple[str, int, int], set[int]] = {}
+        self._lock = threading.Lock()
+        self._decoders: _Workers | None = None
+        self._fetchers: _Workers | None = None
+
+    @property
+    def active(self) -> bool:
+        """Pictures are drawn (not turned off in the config, and not hidden by ``i``)."""
+        return self.mode != "off" and self.shown
+
+    def open_article(self, article: Article, cover: tuple[str, str] | None) -> None:
+        """Resolve the next document's images against this article; forget the waiters
+        of the last one (their sections mean nothing in the new document)."""
+        self.base = article.location if article.kind == "local" else article.link
+        self.cover = cover
+        with self._lock:
+            self._waiting.clear()
+
+    def resize(self, columns: int, lines: int) -> None:
+        self.columns, self.lines = max(4, columns), max(4, lines)
+
+    # -- the renderer's side ----------------------------------------------------------
+    def block(self, src: str, alt: str, section: int) -> RenderableType | None:
+        """What to show for one image: None when pictures are off (the caller keeps its
+        text label), else the picture, or the alt text with why or "loading…"."""
+        from tui_reader.ui.pictures.draw import PictureBlock, alt_text
+
+        if not self.active:
+            return None
+        try:
+            ref = resolve(src, self.base)
+        except Unresolved as exc:
+            return alt_text(alt, str(exc))
+        if ref.key in self._failed:
+            return alt_text(alt, self._failed[ref.key])
+        key = (ref.key, self.columns, self.lines)
+        drawn = self._drawn.get(key)
+        if drawn is not None:
+            self._drawn.move_to_end(key)
+            return PictureBlock(drawn[0], drawn[1], alt)
+        self._request(ref, key, section)
+        return alt_text(alt, "loading…")
+
+    # -- loading ----------------------------------------------------------------------
+    def _request(self, ref: ImageRef, key: tuple[str, int, int], section: int) -> None:
+        with self._lock:
+            waiting = self._waiting.get(key)
+            if waiting is not None:
+                waiting.add(section)
+                return
+            self._waiting[key] = {section}
+        if self._decoders is None:
+            self._decoders = _Workers(1, "picture-decode")
+            self._fetchers = _Workers(FETCH_THREADS, "picture-fetch")
+        if ref.kind == "url":
+            assert self._fetchers is not None
+            self._fetchers.jobs.put(lambda: self._fetch(ref, key))
+        else:
+            self._decoders.jobs.put(lambda: self._decode(ref, key, None))
+
+    def _get_loader(self) -> ImageLoader:
+        if self.loader is None:
+            from tui_reader.core.images.cache import DEFAULT_LIMIT, ImageCache
+            from tui_reader.core.images.load import ImageLoader
+
+            limit = DEFAULT_LIMIT if self._cache_limit is None else self._cache_limit
+            self.loader = ImageLoader(ImageCache(limit=limit))
+        return self.loader
+
+    def _fetch(self, ref: ImageRef, key: tuple[str, int, int]) -> None:
+        from tui_reader.core.images.decode import BadImage
+
+        try:
+            data = self._get_loader().read(ref)
+        except BadImage as exc:
+            self._finish(key, None, str(exc))
+            return
+        assert self._decoders is not None
+        self._decoders.jobs.put(lambda: self._decode(ref, key, data))
+
+    def _decode(self, ref: ImageRef, key: tuple[str, int, int], data: bytes | None) -> None:
+        from tui_reader.core.images.decode import BadImage, decode
+        from tui_reader.ui.pictures.draw import halfblock_lines
+
+        _ref_key, columns, lines = key
+        try:
+            loader = self._get_loader()
+            picture = decode(data if data is not None else loader.read(ref), columns, lines)
+        except BadImage as exc:
+            self._finish(key, None, str(exc))
+            return
+        self._finish(key, (halfblock_lines(picture), picture.width), "")
+
+    def _finish(self, key: tuple[str, int, int], drawn: Drawn | None, reason: str) -> None:
+        def deliver() -> None:
+            if drawn is not None:
+                self._drawn[key] = drawn
+                while len(self._drawn) > KEEP_PICTURES:
+                    self._drawn.popitem(last=False)
+            else:
+                self._failed[key[0]] = reason
+            with self._lock:
+                sections = self._waiting.pop(key, set())
+            if sections:
+                self._ready(sections)
+
+        with suppress(RuntimeError):  # the app has closed
+            self._post(deliver)

@@ -1,0 +1,78 @@
+"""The document view with pictures: images drawn where the Markdown puts them.
+
+A :class:`DocumentView` whose sections draw their images through a
+:class:`~tui_reader.ui.pictures.shelf.PictureShelf`. When pictures arrive, the sections
+that wait for them are drawn again, and the view keeps the text on screen still as their
+heights change (the same settling as for any section measured late). ``i`` switches
+between pictures and their alt text.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tui_reader.ui.bindings import PICTURE_BINDINGS
+from tui_reader.ui.pictures.shelf import PictureShelf
+from tui_reader.ui.widgets.document_view import DocumentView
+
+if TYPE_CHECKING:
+    from tui_reader.core.article import Article
+
+PICTURE_HEIGHT = 0.5  # of the pane's height, at most
+
+
+class PictureView(DocumentView):
+    """Shows a document with its pictures."""
+
+    BINDINGS = PICTURE_BINDINGS
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+        super().__init__(id=id)
+        self.pictures = PictureShelf(self._pictures_ready, self._post)
+        self._cache.pictures = self.pictures
+
+    def on_mount(self) -> None:
+        self.pictures.mode = getattr(self.app, "images", "off")
+        limit = getattr(self.app, "image_cache_bytes", None)
+        self.pictures._cache_limit = limit
+
+    def _post(self, callback: object) -> None:
+        self.app.call_from_thread(callback)  # type: ignore[arg-type]
+
+    def open_article(self, article: Article, cover: tuple[str, str] | None) -> None:
+        """Resolve the next document's images against ``article``."""
+        self.pictures.open_article(article, cover)
+
+    def _estimate_all(self) -> None:
+        self._size_pictures()
+        super()._estimate_all()
+
+    def _size_pictures(self) -> None:
+        height = self.scrollable_content_region.height or self.app.size.height
+        self.pictures.resize(self.text_width, int(height * PICTURE_HEIGHT))
+
+    def _pictures_ready(self, sections: set[int]) -> None:
+        layout = self.section_heights
+        if self.document is None:
+            return
+        for index in sections:
+            if index < len(layout.exact):
+                self._lines.pop(index, None)
+                layout.exact[index] = False
+        self._settle()
+        self.refresh()
+
+    def action_toggle_images(self) -> None:
+        """Pictures or their alt text (i)."""
+        if self.pictures.mode == "off":
+            self.notify('Pictures are off (images = "off" or --no-images)', timeout=3)
+            return
+        self.pictures.shown = not self.pictures.shown
+        self.notify(
+            "Pictures shown" if self.pictures.shown else "Alt text instead of pictures", timeout=2
+        )
+        if self.document is not None:
+            fraction = self.fraction
+            self._estimate_all()
+            self.goto_fraction(fraction)
+            self.refresh()
