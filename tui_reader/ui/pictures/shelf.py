@@ -82,6 +82,12 @@ class PictureShelf:
         """Pictures are drawn (not turned off in the config, and not hidden by ``i``)."""
         return self.mode != "off" and self.shown
 
+    @property
+    def busy(self) -> bool:
+        """Some section waits for a picture still loading."""
+        with self._lock:
+            return bool(self._waiting)
+
     def open_article(self, article: Article, cover: tuple[str, str] | None) -> None:
         """Resolve the next document's images against this article; forget the waiters
         of the last one (their sections mean nothing in the new document)."""
