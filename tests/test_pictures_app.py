@@ -141,10 +141,16 @@ async def test_the_front_matter_cover_is_drawn_first_and_site_paths_use_static(
     folder.mkdir(parents=True)
     (folder / "cover.jpg").write_bytes(files.two_colour("JPEG", (40, 20)))
     front = "cover:\n  image: cover.jpg\n  alt: The cover\n"
-    write_post(folder, "Text first.\n\n![From static](/img/wide.png)", front)
+    body = "Text first.\n\n## Below\n\nMore text.\n\n## Further\n\n![From static](/img/wide.png)"
+    write_post(folder, body + "\n\nA longer article than the screen." * 80, front)
     async with reading(site / "content") as (_app, _pilot, view):
         lines = screen_lines(view)
-        assert "▀" in lines[0], lines[:3]
+        # The whole cover from the top line down (it came after the text: the view did
+        # not scroll to follow the text), its caption under it.
+        columns = lines[0].count("▀")
+        height = next(i for i, line in enumerate(lines) if "▀" not in line)
+        assert columns and height == (round(20 * columns / 40) + 1) // 2, lines[:12]
+        assert "The cover" in lines[height]
         cover_caption = next(i for i, line in enumerate(lines) if "The cover" in line)
         text = next(i for i, line in enumerate(lines) if "Text first" in line)
         static_caption = next(i for i, line in enumerate(lines) if "From static" in line)

@@ -66,7 +66,7 @@ DOCUMENT_BINDINGS: list[Binding] = [
 
 # The document view with pictures (ui/widgets/picture_view.py) adds its own key.
 PICTURE_BINDINGS: list[Binding] = [
-    Binding("i", "toggle_images", "Pictures", id="toggle_images"),
+    Binding("i", "toggle_images", "Pictures", id="toggle_images", show=False),
 ]
 
 TOC_BINDINGS: list[Binding] = [

@@ -52,14 +52,27 @@ class PictureView(DocumentView):
         self.pictures.resize(self.text_width, int(height * PICTURE_HEIGHT))
 
     def _pictures_ready(self, sections: set[int]) -> None:
+        """Draw again the sections whose pictures came, keeping the line at the top of
+        the view where it is (a picture above it pushes nothing on screen; at the top of
+        the article, the picture shows where the text was)."""
         layout = self.section_heights
         if self.document is None:
             return
+        top = round(self.scroll_y)
+        anchor = layout.section_at(top)
+        delta = top - layout.offsets[anchor]
+        moved = False
         for index in sections:
-            if index < len(layout.exact):
-                self._lines.pop(index, None)
-                layout.exact[index] = False
-        self._settle()
+            if index >= len(layout.heights):
+                continue
+            if self._lines.pop(index, None) is None:
+                layout.exact[index] = False  # measured when it comes into view again
+            else:
+                moved |= layout.measure(index, self._height_of(index))
+        if moved:
+            self._recount()
+            self._set_y(max(0, min(layout.offsets[anchor] + delta, self._max_y())))
+            self._report_move()
         self.refresh()
 
     def action_toggle_images(self) -> None:
