@@ -107,5 +107,5 @@ def ask_terminal(timeout: float = QUERY_TIMEOUT) -> Answers:
     except OSError:
         pass
     finally:
-        termios.tcsetattr(fd, termios.TCSAFLUSH, saved)
+        termios.tcsetattr(fd, termios.TCSANOW, saved)  # keep keys typed meanwhile
     return parse_answers(data) or Answers(False, False)

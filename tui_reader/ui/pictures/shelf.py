@@ -13,7 +13,6 @@ that asked for it are told (on the interface's thread) and drawn again.
 
 from __future__ import annotations
 
-import queue
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -35,28 +34,52 @@ Drawn = tuple[list[list[Segment]], int]  # the lines of cells, and their width
 
 
 class _Workers:
-    """Daemon threads serving a queue, newest job first; they never hold up an exit."""
+    """Daemon threads serving jobs nearest the screen first; they never hold up an exit.
 
-    def __init__(self, count: int, name: str) -> None:
-        self.jobs: queue.LifoQueue[Callable[[], None]] = queue.LifoQueue()
+    A job is queued with the section that wants it; a free thread takes the one whose
+    section is nearest ``near`` (the section at the top of the view), so the pictures
+    on screen come before those a page below, whatever order they were asked in.
+    """
+
+    def __init__(self, count: int, name: str, near: Callable[[], int]) -> None:
+        self._jobs: list[tuple[int, int, Callable[[], None]]] = []
+        self._order = 0
+        self._ready = threading.Condition()
+        self._near = near
         for number in range(count):
             threading.Thread(target=self._serve, name=f"{name}-{number}", daemon=True).start()
 
+    def put(self, section: int, job: Callable[[], None]) -> None:
+        with self._ready:
+            self._order += 1
+            self._jobs.append((section, self._order, job))
+            self._ready.notify()
+
+    def _take(self) -> Callable[[], None]:
+        with self._ready:
+            while not self._jobs:
+                self._ready.wait()
+            near = self._near()
+            best = min(self._jobs, key=lambda item: (abs(item[0] - near), item[0], item[1]))
+            self._jobs.remove(best)
+            return best[2]
+
     def _serve(self) -> None:
         while True:
-            job = self.jobs.get()
+            job = self._take()
             with suppress(Exception):  # a job reports its own failures; the thread goes on
                 job()
 
 
 class PictureShelf:
-    """Pictures for one reading pane. ``ready(sections)`` runs on the interface's thread
-    (through ``post``) when pictures those sections wait for are loaded or failed."""
+    """Pictures for one reading pane. When pictures some sections wait for are loaded
+    (or failed), ``wake()`` is called from a worker thread, once until the interface's
+    thread takes them with :meth:`arrived`; it must not wait for that thread (Textual's
+    ``post_message`` does not)."""
 
     def __init__(
         self,
-        ready: Callable[[set[int]], None],
-        post: Callable[[Callable[[], None]], None],
+        wake: Callable[[], None],
         mode: str = "off",
         cache_limit: int | None = None,
     ) -> None:
@@ -68,8 +91,9 @@ class PictureShelf:
         self.lines = 12
         self.loader: ImageLoader | None = None
         self._cache_limit = cache_limit
-        self._ready = ready
-        self._post = post
+        self._wake = wake
+        self._arrived: list[tuple[tuple[str, int, int], Drawn | None, str]] = []
+        self.near = 0  # the section at the top of the view: the loaders start there
         self._drawn: OrderedDict[tuple[str, int, int], Drawn] = OrderedDict()
         self._failed: dict[str, str] = {}
         self._waiting: dict[tuple[str, int, int], set[int]] = {}
@@ -130,13 +154,13 @@ class PictureShelf:
                 return
             self._waiting[key] = {section}
         if self._decoders is None:
-            self._decoders = _Workers(1, "picture-decode")
-            self._fetchers = _Workers(FETCH_THREADS, "picture-fetch")
+            self._decoders = _Workers(1, "picture-decode", lambda: self.near)
+            self._fetchers = _Workers(FETCH_THREADS, "picture-fetch", lambda: self.near)
         if ref.kind == "url":
             assert self._fetchers is not None
-            self._fetchers.jobs.put(lambda: self._fetch(ref, key))
+            self._fetchers.put(section, lambda: self._fetch(ref, key, section))
         else:
-            self._decoders.jobs.put(lambda: self._decode(ref, key, None))
+            self._decoders.put(section, lambda: self._decode(ref, key, None))
 
     def _get_loader(self) -> ImageLoader:
         if self.loader is None:
@@ -147,7 +171,7 @@ class PictureShelf:
             self.loader = ImageLoader(ImageCache(limit=limit))
         return self.loader
 
-    def _fetch(self, ref: ImageRef, key: tuple[str, int, int]) -> None:
+    def _fetch(self, ref: ImageRef, key: tuple[str, int, int], section: int) -> None:
         from tui_reader.core.images.decode import BadImage
 
         try:
@@ -156,7 +180,7 @@ class PictureShelf:
             self._finish(key, None, str(exc))
             return
         assert self._decoders is not None
-        self._decoders.jobs.put(lambda: self._decode(ref, key, data))
+        self._decoders.put(section, lambda: self._decode(ref, key, data))
 
     def _decode(self, ref: ImageRef, key: tuple[str, int, int], data: bytes | None) -> None:
         from tui_reader.core.images.decode import BadImage, decode
@@ -172,17 +196,26 @@ class PictureShelf:
         self._finish(key, (halfblock_lines(picture), picture.width), "")
 
     def _finish(self, key: tuple[str, int, int], drawn: Drawn | None, reason: str) -> None:
-        def deliver() -> None:
+        with self._lock:
+            first = not self._arrived
+            self._arrived.append((key, drawn, reason))
+        if first:
+            with suppress(RuntimeError):  # the app has closed
+                self._wake()
+
+    def arrived(self) -> set[int]:
+        """Keep the pictures that came since the last call; the sections that wait for
+        them (on the interface's thread)."""
+        with self._lock:
+            arrived, self._arrived = self._arrived, []
+            sections: set[int] = set()
+            for key, _drawn, _reason in arrived:
+                sections |= self._waiting.pop(key, set())
+        for key, drawn, reason in arrived:
             if drawn is not None:
                 self._drawn[key] = drawn
-                while len(self._drawn) > KEEP_PICTURES:
-                    self._drawn.popitem(last=False)
             else:
                 self._failed[key[0]] = reason
-            with self._lock:
-                sections = self._waiting.pop(key, set())
-            if sections:
-                self._ready(sections)
-
-        with suppress(RuntimeError):  # the app has closed
-            self._post(deliver)
+        while len(self._drawn) > KEEP_PICTURES:
+            self._drawn.popitem(last=False)
+        return sections

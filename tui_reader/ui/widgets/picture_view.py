@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual.message import Message
+
 from tui_reader.ui.bindings import PICTURE_BINDINGS
 from tui_reader.ui.pictures.shelf import PictureShelf
 from tui_reader.ui.widgets.document_view import DocumentView
@@ -28,7 +30,7 @@ class PictureView(DocumentView):
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__(id=id)
-        self.pictures = PictureShelf(self._pictures_ready, self._post)
+        self.pictures = PictureShelf(lambda: self.post_message(self.PicturesArrived()))
         self._cache.pictures = self.pictures
 
     def on_mount(self) -> None:
@@ -36,8 +38,16 @@ class PictureView(DocumentView):
         limit = getattr(self.app, "image_cache_bytes", None)
         self.pictures._cache_limit = limit
 
-    def _post(self, callback: object) -> None:
-        self.app.call_from_thread(callback)  # type: ignore[arg-type]
+    class PicturesArrived(Message):
+        """Pictures were loaded (or failed) in a worker thread."""
+
+    def on_picture_view_pictures_arrived(self, event: PicturesArrived) -> None:
+        event.stop()
+        self._pictures_ready(self.pictures.arrived())
+
+    def _report_move(self) -> None:
+        super()._report_move()
+        self.pictures.near = self.top_section
 
     def open_article(self, article: Article, cover: tuple[str, str] | None) -> None:
         """Resolve the next document's images against ``article``."""
@@ -56,7 +66,7 @@ class PictureView(DocumentView):
         the view where it is (a picture above it pushes nothing on screen; at the top of
         the article, the picture shows where the text was)."""
         layout = self.section_heights
-        if self.document is None:
+        if self.document is None or not sections:
             return
         top = round(self.scroll_y)
         anchor = layout.section_at(top)
