@@ -214,3 +214,19 @@ async def test_remote_images_come_from_the_server_and_hostile_ones_say_why(
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
         assert peak < MEMORY_BOUND, peak
         assert app.is_running
+
+
+async def test_after_g_the_end_stays_in_view_as_pictures_above_it_arrive(tmp_path: Path) -> None:
+    folder = tmp_path / "bundle"
+    folder.mkdir()
+    parts = []
+    for n in range(30):
+        (folder / f"p{n}.png").write_bytes(files.two_colour("PNG", (40, 20 + n)))
+        parts.append(f"## Part {n}\n\nText {n}.\n\n![Picture {n}](p{n}.png)")
+    write_post(folder, "\n\n".join(parts) + "\n\nThe very last line.")
+    async with reading(tmp_path) as (_app, pilot, view):
+        await pilot.press("G")
+        await wait_until(pilot, lambda: not view.pictures.busy)
+        await pilot.pause()
+        assert view.at_end
+        assert any("The very last line." in line for line in screen_lines(view))

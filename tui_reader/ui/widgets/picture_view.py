@@ -64,11 +64,13 @@ class PictureView(DocumentView):
     def _pictures_ready(self, sections: set[int]) -> None:
         """Draw again the sections whose pictures came, keeping the line at the top of
         the view where it is (a picture above it pushes nothing on screen; at the top of
-        the article, the picture shows where the text was)."""
+        the article, the picture shows where the text was), or the end in view when the
+        view was at the end."""
         layout = self.section_heights
         if self.document is None or not sections:
             return
         top = round(self.scroll_y)
+        at_end = top > 0 and self.at_end  # after G, the end stays in view
         anchor = layout.section_at(top)
         delta = top - layout.offsets[anchor]
         moved = False
@@ -81,7 +83,8 @@ class PictureView(DocumentView):
                 moved |= layout.measure(index, self._height_of(index))
         if moved:
             self._recount()
-            self._set_y(max(0, min(layout.offsets[anchor] + delta, self._max_y())))
+            y = self._max_y() if at_end else layout.offsets[anchor] + delta
+            self._set_y(max(0, min(y, self._max_y())))
             self._report_move()
         self.refresh()
 
