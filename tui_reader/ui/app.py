@@ -63,6 +63,8 @@ WARM_UP_MODULES = (
     "tui_reader.ui.screens.pickers",
     "tui_reader.ui.screens.feeds",
 )
+# With pictures on, the warm-up imports Pillow and the picture drawing too.
+PICTURE_MODULES = ("PIL.Image", "tui_reader.ui.pictures.draw", "tui_reader.core.images.load")
 REPEAT_ERROR_AFTER = 30.0  # seconds before the same state error is shown again
 MAX_LISTED_PROBLEMS = 10  # files named in the "could not be read fully" toast
 
@@ -336,8 +338,10 @@ class ReaderApp(App[None]):
         if self._warm_up_waits:
             return
 
+        pictures = PICTURE_MODULES if self.images != "off" else ()
+
         def load() -> None:
-            for name in WARM_UP_MODULES:
+            for name in (*WARM_UP_MODULES, *pictures):
                 self._give_way()
                 with suppress(ImportError):  # moved inside its package: imported with it
                     import_module(name)

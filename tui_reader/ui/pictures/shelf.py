@@ -14,6 +14,7 @@ that asked for it are told (on the interface's thread) and drawn again.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from contextlib import suppress
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 
 KEEP_PICTURES = 256  # pictures kept drawn (each a few thousand cells)
 FETCH_THREADS = 3
+QUIET = 0.03  # seconds without a new request before a picture job starts
 Drawn = tuple[list[list[Segment]], int]  # the lines of cells, and their width
 
 
@@ -39,11 +41,15 @@ class _Workers:
     A job is queued with the section that wants it; a free thread takes the one whose
     section is nearest ``near`` (the section at the top of the view), so the pictures
     on screen come before those a page below, whatever order they were asked in.
+    Jobs start once no new one has come for :data:`QUIET` seconds: they are asked for
+    while a screen is drawn, and a thread decoding then would take the interpreter lock
+    from the key that is being answered.
     """
 
     def __init__(self, count: int, name: str, near: Callable[[], int]) -> None:
         self._jobs: list[tuple[int, int, Callable[[], None]]] = []
         self._order = 0
+        self._last = 0.0  # time.monotonic() of the last request
         self._ready = threading.Condition()
         self._near = near
         for number in range(count):
@@ -53,12 +59,13 @@ class _Workers:
         with self._ready:
             self._order += 1
             self._jobs.append((section, self._order, job))
+            self._last = time.monotonic()
             self._ready.notify()
 
     def _take(self) -> Callable[[], None]:
         with self._ready:
-            while not self._jobs:
-                self._ready.wait()
+            while not self._jobs or (wait := self._last + QUIET - time.monotonic()) > 0:
+                self._ready.wait(None if not self._jobs else wait)
             near = self._near()
             best = min(self._jobs, key=lambda item: (abs(item[0] - near), item[0], item[1]))
             self._jobs.remove(best)
