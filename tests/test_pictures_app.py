@@ -230,3 +230,26 @@ async def test_after_g_the_end_stays_in_view_as_pictures_above_it_arrive(tmp_pat
         await pilot.pause()
         assert view.at_end
         assert any("The very last line." in line for line in screen_lines(view))
+
+
+async def test_a_feed_entry_draws_its_html_images_fetched_from_the_server(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/flag.png").respond_with_data(
+        files.two_colour(), content_type="image/png"
+    )
+    src = httpserver.url_for("/flag.png")
+    feed = tmp_path / "news.rss"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>News</title>'
+        "<link>https://news.example/</link><item><title>With a picture</title>"
+        "<link>https://news.example/1</link><guid>1</guid>"
+        f"<description>&lt;p&gt;Words.&lt;/p&gt;&lt;img src=\"{src}\" alt=\"A flag\"&gt;"
+        "</description></item></channel></rss>",
+        "utf-8",
+    )
+    async with reading(tmp_path) as (_app, _pilot, view):
+        lines = screen_lines(view)
+        assert any(is_near(top, files.RED) for top, _bottom in half_cells(view)), lines
+        assert any("A flag" in line for line in lines)
+        assert not any("[image: A flag]" in line for line in lines)

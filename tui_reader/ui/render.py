@@ -36,6 +36,7 @@ from rich.text import Text
 
 from tui_reader.core.markdown.document import MAX_NESTING
 from tui_reader.core.markdown.lines import code_and_prose
+from tui_reader.ui.pictures.markdown import images_in, only_images
 
 if TYPE_CHECKING:
     from tui_reader.core.markdown.document import Document
@@ -219,7 +220,8 @@ class SectionRenderer:
                 out.append(Text(""))
             elif kind == "paragraph_open":
                 drawn = self._pictures(tokens[index + 1])
-                if not (drawn and _only_images(tokens[index + 1])):
+                feed = self.pictures is not None and self.pictures.feed_labels
+                if not (drawn and only_images(tokens[index + 1], feed)):
                     out.append(self.inline(tokens[index + 1]))
                 out.extend(drawn)
                 if not token.hidden:
@@ -260,12 +262,10 @@ class SectionRenderer:
         if self.pictures is None or not self.pictures.active:
             return []
         drawn: list[RenderableType] = []
-        for child in inline.children or []:
-            if child.type == "image":
-                src = str(child.attrGet("src") or "")
-                block = self.pictures.block(src, child.content, self.section)
-                if block is not None:
-                    drawn.append(block)
+        for src, alt in images_in(inline, self.pictures.feed_labels):
+            block = self.pictures.block(src, alt, self.section)
+            if block is not None:
+                drawn.append(block)
         return drawn
 
     @staticmethod
@@ -377,16 +377,6 @@ def render_section(
         if cover is not None:
             result.blocks[:0] = [cover, Text("")]
     return result
-
-
-def _only_images(inline: Token) -> bool:
-    """A paragraph of nothing but images (linked or not): its labels would repeat the
-    pictures' captions."""
-    return all(
-        child.type in ("image", "softbreak", "hardbreak", "link_open", "link_close")
-        or (child.type == "text" and not child.content.strip())
-        for child in inline.children or []
-    )
 
 
 def render_document_section(

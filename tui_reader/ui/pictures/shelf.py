@@ -94,6 +94,7 @@ class PictureShelf:
         self.shown = True  # the i key: pictures, or their alt text
         self.base = ""  # the article's file or link, to resolve relative sources
         self.cover: tuple[str, str] | None = None  # (source, caption)
+        self.feed_labels = False  # a feed entry: its [image: alt](src) links are images
         self.columns = 60
         self.lines = 12
         self.loader: ImageLoader | None = None
@@ -123,6 +124,7 @@ class PictureShelf:
         """Resolve the next document's images against this article; forget the waiters
         of the last one (their sections mean nothing in the new document)."""
         self.base = article.location if article.kind == "local" else article.link
+        self.feed_labels = article.kind == "feed"
         self.cover = cover
         with self._lock:
             self._waiting.clear()
