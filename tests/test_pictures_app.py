@@ -143,7 +143,7 @@ async def test_the_front_matter_cover_is_drawn_first_and_site_paths_use_static(
     front = "cover:\n  image: cover.jpg\n  alt: The cover\n"
     body = "Text first.\n\n## Below\n\nMore text.\n\n## Further\n\n![From static](/img/wide.png)"
     write_post(folder, body + "\n\nA longer article than the screen." * 80, front)
-    async with reading(site / "content") as (_app, _pilot, view):
+    async with reading(site / "content") as (_app, pilot, view):
         lines = screen_lines(view)
         # The whole cover from the top line down (it came after the text: the view did
         # not scroll to follow the text), its caption under it.
@@ -156,6 +156,9 @@ async def test_the_front_matter_cover_is_drawn_first_and_site_paths_use_static(
         static_caption = next(i for i, line in enumerate(lines) if "From static" in line)
         assert cover_caption < text < static_caption
         assert "▀" in lines[static_caption - 1]
+        await pilot.press("i")
+        await pilot.pause()
+        assert "[image: The cover]" in screen_lines(view)[0]
 
 
 @pytest.fixture

@@ -372,8 +372,8 @@ def render_section(
     result = Rendered()
     renderer = SectionRenderer(result.links, section, pictures)
     result.blocks = renderer.blocks(tokens, 0, len(tokens))
-    if section == 0 and pictures is not None and pictures.active and pictures.cover:
-        cover = pictures.block(*pictures.cover, section)
+    if section == 0 and pictures is not None:
+        cover = pictures.cover_block()
         if cover is not None:
             result.blocks[:0] = [cover, Text("")]
     return result

@@ -154,6 +154,17 @@ class PictureShelf:
         self._request(ref, key, section)
         return alt_text(alt, "loading…")
 
+    def cover_block(self) -> RenderableType | None:
+        """The cover, drawn or (after ``i``) as its alt text; None without one, or with
+        pictures off in the config."""
+        if self.cover is None or self.mode == "off":
+            return None
+        if not self.shown:
+            from tui_reader.ui.pictures.draw import alt_text
+
+            return alt_text(self.cover[1])
+        return self.block(*self.cover, 0)
+
     # -- loading ----------------------------------------------------------------------
     def _request(self, ref: ImageRef, key: tuple[str, int, int], section: int) -> None:
         with self._lock:
