@@ -225,3 +225,26 @@ def test_remote_failures_say_why(tmp_path: Path) -> None:
     for path, reason in [("/gone.png", "404"), ("/big.png", "larger than"), ("/r", "redirect")]:
         with pytest.raises(BadImage, match=reason):
             loader.read(ImageRef("url", f"https://pics.example{path}"))
+
+
+# -- settings ---------------------------------------------------------------------------
+
+
+def test_config_sets_the_protocol_and_the_cache_size_and_names_bad_values(tmp_path: Path) -> None:
+    from tui_reader.core.config import load_config
+
+    path = tmp_path / "config.toml"
+    path.write_text('images = "sixel"\nimage_cache_mb = 20\n', "utf-8")
+    config = load_config(path)
+    assert (config.images, config.image_cache_mb, config.errors) == ("sixel", 20, [])
+    path.write_text('images = "pictures"\nimage_cache_mb = -1\n', "utf-8")
+    config = load_config(path)
+    assert (config.images, config.image_cache_mb) == ("auto", 100)
+    assert len(config.errors) == 2 and "images must be one of" in config.errors[0]
+
+
+def test_no_images_on_the_command_line() -> None:
+    from tui_reader.cli import build_parser
+
+    assert build_parser(None).parse_args(["--no-images", "notes"]).no_images
+    assert not build_parser(None).parse_args(["notes"]).no_images

@@ -98,7 +98,7 @@ class PictureShelf:
         self.columns = 60
         self.lines = 12
         self.loader: ImageLoader | None = None
-        self._cache_limit = cache_limit
+        self.cache_limit = cache_limit  # bytes of fetched pictures on disk (None: default)
         self._wake = wake
         self._arrived: list[tuple[tuple[str, int, int], Drawn | None, str]] = []
         self.near = 0  # the section at the top of the view: the loaders start there
@@ -187,7 +187,7 @@ class PictureShelf:
             from tui_reader.core.images.cache import DEFAULT_LIMIT, ImageCache
             from tui_reader.core.images.load import ImageLoader
 
-            limit = DEFAULT_LIMIT if self._cache_limit is None else self._cache_limit
+            limit = DEFAULT_LIMIT if self.cache_limit is None else self.cache_limit
             self.loader = ImageLoader(ImageCache(limit=limit))
         return self.loader
 

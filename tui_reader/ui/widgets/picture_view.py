@@ -35,8 +35,7 @@ class PictureView(DocumentView):
 
     def on_mount(self) -> None:
         self.pictures.mode = getattr(self.app, "images", "off")
-        limit = getattr(self.app, "image_cache_bytes", None)
-        self.pictures._cache_limit = limit
+        self.pictures.cache_limit = getattr(self.app, "image_cache_bytes", None)
 
     class PicturesArrived(Message):
         """Pictures were loaded (or failed) in a worker thread."""
