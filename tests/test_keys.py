@@ -104,12 +104,13 @@ async def test_keys_of_pop_up_screens_are_in_help_and_their_titles(sample_conten
         assert "c clears" in title and "x clears" not in title
 
 
-async def test_unknown_key_id_in_the_config_is_named_in_a_warning(
-    sample_content: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def start_up_toasts(
+    config_text: str, sample_content: Path, monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """What the reader's toasts say at start, with this config file."""
     config = config_file()
     config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text('[keys]\ntoggle_tocc = "f2"\nquit = "Q"\n', encoding="utf-8")
+    config.write_text(config_text, encoding="utf-8")
     started: list[ReaderApp] = []
     monkeypatch.setattr(ReaderApp, "run", lambda self, *a, **k: started.append(self))
     # No library: the one it would open is closed once run() returns, before this test
@@ -121,6 +122,13 @@ async def test_unknown_key_id_in_the_config_is_named_in_a_warning(
     async with app.run_test(size=(140, 40), notifications=True) as pilot:
         await settle(app, pilot)
         await wait_until(pilot, lambda: app.screen.query("Toast"))
-        said = "\n".join(toast.render().plain for toast in app.screen.query("Toast"))
-        assert "toggle_tocc" in said and "toggle_toc" in said.replace("toggle_tocc", "")
-        assert "quit" not in said.split("names no such binding:")[1].split(".")[0]
+        return "\n".join(toast.render().plain for toast in app.screen.query("Toast"))
+
+
+async def test_unknown_key_id_in_the_config_is_named_in_a_warning(
+    sample_content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = '[keys]\ntoggle_tocc = "f2"\nquit = "Q"\n'
+    said = await start_up_toasts(config, sample_content, monkeypatch)
+    assert "toggle_tocc" in said and "toggle_toc" in said.replace("toggle_tocc", "")
+    assert "quit" not in said.split("names no such binding:")[1].split(".")[0]

@@ -29,7 +29,7 @@ STATES = [Style(bold=True), Style(dim=True), None]
 
 def rich_row(rows: ArticleList, article: Article, width: int) -> Text:
     """The row as Rich Text, the way the list drew it before it built segments."""
-    title_width, tags_width = rows._columns()
+    title_width, date_width, tags_width = rows._columns()
     marker, state_style, progress = rows.decorate(article)
     row = Text(no_wrap=True, overflow="ellipsis", end="")
     row.append((marker or " ")[:1])
@@ -39,8 +39,10 @@ def rich_row(rows: ArticleList, article: Article, width: int) -> Text:
     title.truncate(title_width, overflow="ellipsis", pad=True)
     row.append_text(title)
     row.append(" ")
-    row.append(format_date(article).ljust(DATE_WIDTH), style=Style(dim=True))
-    row.append(" ")
+    if date_width:  # a narrow list (beside an article) has no date column
+        assert date_width == DATE_WIDTH
+        row.append(format_date(article).ljust(DATE_WIDTH), style=Style(dim=True))
+        row.append(" ")
     if tags_width:
         tags = Text(", ".join(article.tags), style=TAGS, no_wrap=True)
         tags.truncate(tags_width, overflow="ellipsis", pad=True)
@@ -117,7 +119,7 @@ def test_rows_look_exactly_as_rich_text_draws_them(
 def test_a_long_title_is_cut_with_an_ellipsis_and_keeps_its_style() -> None:
     rows = make_list(60, Style(bold=True), "•", "")
     rows.articles = [Article(key="k", title="A very long title " * 10, tags=("rust",))]
-    title_width, _ = rows._columns()
+    title_width, _, _ = rows._columns()
     segments = rows.render_row_segments(0, 60)
     text = "".join(s.text for s in segments)
     assert text[1 : 1 + title_width].endswith("…")

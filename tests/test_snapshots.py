@@ -1,4 +1,4 @@
-"""SVG snapshots of the four screens people see most, at fixed sizes.
+"""SVG snapshots of the screens people see most, at fixed sizes.
 
 Regenerate with ``pytest tests/test_snapshots.py --snapshot-update`` and open the SVGs in
 ``tests/__snapshots__/test_snapshots/`` before accepting them.
@@ -23,6 +23,7 @@ from tui_reader.ui.widgets.article_list import ArticleList
 
 WIDE = (120, 36)
 NARROW = (80, 24)
+LARGE = (160, 48)
 
 
 @pytest.fixture(autouse=True)
@@ -80,6 +81,31 @@ def test_narrow_terminal_reading_an_article(snap_compare, sample_content: Path) 
 
     app = ReaderApp([str(sample_content)])
     assert snap_compare(app, terminal_size=NARROW, run_before=open_miso)
+
+
+def test_reading_layout_at_160x48(snap_compare, sample_content: Path) -> None:
+    """The list narrowed to titles beside the article, the text at its measure with
+    margins, the contents list on the right (issue 20)."""
+
+    async def open_guide(pilot: Pilot) -> None:
+        await settle(pilot)
+        await open_article(pilot, "guides/field-guide.md")
+
+    app = ReaderApp([str(sample_content)])
+    assert snap_compare(app, terminal_size=LARGE, run_before=open_guide)
+
+
+def test_reading_a_table_at_80x24(snap_compare, sample_content: Path) -> None:
+    """At 80x24 the article has the whole width and a wide table wraps its cells."""
+
+    async def open_cheatsheet(pilot: Pilot) -> None:
+        await settle(pilot)
+        await open_article(pilot, "notes/rss-atom-json-cheatsheet.md")
+        await pilot.press("j", "j", "j", "j")
+        await settle(pilot)
+
+    app = ReaderApp([str(sample_content)])
+    assert snap_compare(app, terminal_size=NARROW, run_before=open_cheatsheet)
 
 
 def test_article_with_a_cover_and_a_picture(snap_compare, sample_content: Path) -> None:

@@ -277,11 +277,40 @@ def test_one_markdown_file_opens_straight_into_its_article(
     assert "Traceback" not in reading
     assert "⏎ Open" not in reading  # the footer shows the reading pane's keys
     terminal.send("Escape")
-    # Side by side (120 columns) the article stays in view; the list has the keys now.
+    # At 120 columns the panes take turns: Esc shows the list, and it has the keys.
     listing = terminal.wait_for(lambda s: "⏎ Open" in s, "the list's keys in the footer")
     assert "Only Post" in listing and "1 of 1" in listing
     time.sleep(0.3)  # a lone Escape, not Alt+q, to the terminal
     _quit(terminal)
+
+
+def test_a_wide_terminal_reads_at_a_measure_and_z_gives_the_article_the_screen(
+    terminal: Terminal, tmp_path: Path
+) -> None:
+    sentence = "A sentence of exactly seventy-two characters sits on one line, unbroken."
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    (folder / "a.md").write_text(
+        f"---\ntitle: Measured\ndate: 2024-02-01\n---\n{sentence}\n", "utf-8"
+    )
+    (folder / "b.md").write_text("---\ntitle: Another\ndate: 2024-01-01\n---\nText.\n", "utf-8")
+    terminal.wait_for(lambda s: s.rstrip().endswith("$"), "the shell prompt")
+    terminal.tmux("resize-window", "-t", terminal.session, "-x", "160", "-y", "48")
+    _start(terminal, folder)
+    terminal.wait_for(lambda s: "Measured" in s and "Another" in s, "the article list")
+    terminal.send("Enter")  # the newest, on the first row
+    # The sentence whole on one line (wrapped, it would never show), in the article's box
+    # beside the list's.
+    screen = terminal.wait_for(
+        lambda s: sentence in s and _boxes_on_top_line(s) == 2, "the sentence beside the list"
+    )
+    (line,) = [row for row in screen.splitlines() if sentence in row]
+    assert line.count("│") == 4
+    terminal.send("z")
+    terminal.wait_for(lambda s: _boxes_on_top_line(s) == 1 and sentence in s, "focus mode")
+    terminal.send("Escape")
+    terminal.wait_for(lambda s: "Another" in s and "min read" not in s, "the list alone")
+    time.sleep(0.3)  # a lone Escape, not Alt+q, to the terminal
 
 
 def test_a_local_png_is_drawn_as_coloured_half_blocks(terminal: Terminal, tmp_path: Path) -> None:

@@ -54,6 +54,7 @@ def open_reader(
         app = ReaderApp(
             sources,
             wpm=wpm,
+            measure=config.measure,
             keymap=config.keys,
             messages=messages,
             store=store,

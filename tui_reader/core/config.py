@@ -4,6 +4,7 @@ Example::
 
     sources = ["~/blog/content", "~/notes"]
     wpm = 212
+    measure = 76
 
     [[feeds]]
     url = "https://example.org/feed.xml"
@@ -36,6 +37,7 @@ class Config:
     sources: list[str] = field(default_factory=list)
     feeds: list[FeedConfig] = field(default_factory=list)
     wpm: int = HUGO_WPM
+    measure: int = 76  # columns of article text at most (ui/widgets/page.py)
     keys: dict[str, str] = field(default_factory=dict)
     images: str = "auto"  # pictures: auto, kitty, sixel, halfblock or off
     image_cache_mb: int = 100  # fetched pictures kept on disk
@@ -65,6 +67,11 @@ def load_config(path: Path) -> Config:
         config.wpm = wpm
     elif wpm is not None:
         config.errors.append(f"{clean_line(str(path))}: wpm must be a number from 20 to 5000")
+    measure = data.get("measure")
+    if isinstance(measure, int) and 30 <= measure <= 200:
+        config.measure = measure
+    elif measure is not None:
+        config.errors.append(f"{clean_line(str(path))}: measure must be a number from 30 to 200")
     for entry in data.get("feeds", []) or []:
         feed = _feed_from(entry)
         if feed is None:

@@ -17,6 +17,7 @@ What it does:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 TITLE_LIMIT = 300
@@ -68,6 +69,28 @@ def clean_line(text: object, limit: int = TITLE_LIMIT) -> str:
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text
+
+
+_SENTENCE_END = re.compile(r"[.!?:;,…。！？：；、]['\")\]»”’）」』]*$")
+
+
+def clean_blocks(blocks: Iterable[str], limit: int) -> str:
+    """Blocks of text (paragraphs, headings, list items) as one clean line. A block that
+    does not end its sentence gets a full stop, so a heading never runs into the sentence
+    after it ("What goes in it. The day…", not "What goes in it The day…")."""
+    parts: list[str] = []
+    length = 0
+    for block in blocks:
+        block = " ".join(block.split())
+        if not block:
+            continue
+        if parts and not _SENTENCE_END.search(parts[-1]):
+            parts[-1] += "."
+        parts.append(block)
+        length += len(block) + 1
+        if length > limit:
+            break
+    return clean_line(" ".join(parts), limit)
 
 
 def clean_tags(values: object) -> tuple[str, ...]:

@@ -92,6 +92,7 @@ class ReaderApp(App[None]):
         sources: Iterable[str] = (),
         *,
         wpm: int = 212,
+        measure: int | None = None,
         keymap: dict[str, str] | None = None,
         messages: Iterable[str] = (),
         store: Store | None = None,
@@ -124,6 +125,7 @@ class ReaderApp(App[None]):
         )
         self._type_ahead: Input | None = None  # a field just opened by a key
         self._keymap = keymap or {}
+        self._measure = measure  # the article text's width at most (None: the default)
         self._startup_messages = list(messages)
         self._errors_shown: dict[str, float] = {}
         self._painted = False  # the first screen is out (Textual's Ready event)
@@ -164,6 +166,7 @@ class ReaderApp(App[None]):
             store=lambda: self.store,
             feeds=self.feeds_service,
             focus_for_typing=self.focus_for_typing,
+            measure=self._measure,
             id="_default",
         )
         return self._main

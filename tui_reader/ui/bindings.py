@@ -20,6 +20,7 @@ APP_BINDINGS: list[Binding] = [
     Binding("x", "clear_filters", "Clear filters", id="clear_filters"),
     Binding("S", "cycle_sort", "Sort", id="cycle_sort"),
     Binding("T", "toggle_toc", "Contents", id="toggle_toc"),
+    Binding("z", "focus_mode", "Focus", id="focus_mode"),
     Binding("l", "links", "Links", id="links"),
     Binding("o", "open_link", "Open in browser", id="open_link", show=False),
     Binding("y", "copy_link", "Copy link", id="copy_link", show=False),
@@ -87,11 +88,11 @@ PICKER_BINDINGS: list[Binding] = [
 # Textual's lists have these keys already; named here, they are listed and can be remapped.
 TAG_LIST_BINDINGS: list[Binding] = [
     *PICKER_BINDINGS,
-    Binding("space", "select", "Choose", id="tags_choose", show=False),
+    Binding("space", "select", "Choose", id="tags_choose"),
 ]
 LINK_LIST_BINDINGS: list[Binding] = [
     *PICKER_BINDINGS,
-    Binding("enter", "select", "Follow", id="links_follow", show=False),
+    Binding("enter", "select", "Follow", id="links_follow"),
 ]
 
 TAG_PICKER_BINDINGS: list[Binding] = [
@@ -127,6 +128,7 @@ HELP_ROWS: dict[tuple[str, ...], str] = {
     ("clear_filters",): "clear every filter",
     ("cycle_sort",): "sort by date, title or read time",
     ("toggle_toc",): "show or hide the table of contents",
+    ("focus_mode",): "focus mode: the article alone, the whole width (again: off)",
     ("links",): "list the links of the article",
     ("open_link", "copy_link"): "open the article's link in the browser (after asking) / copy it",
     ("refresh_feed", "refresh_all"): "refresh this feed / all feeds",

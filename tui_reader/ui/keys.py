@@ -157,15 +157,62 @@ def unknown_ids(keymap: Mapping[str, str]) -> list[str]:
     return [name for name in keymap if name not in BY_ID]
 
 
+_MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+
+
+def is_key_name(key: str) -> bool:
+    """True when Textual can ever press ``key``: a character, a named key (``f2``,
+    ``pagedown``) or a character's name (``question_mark``), after modifiers."""
+    *modifiers, name = key.strip().split("+")
+    if not name or any(modifier not in _MODIFIERS for modifier in modifiers):
+        return False
+    if len(name) == 1 or name in _key_names():
+        return True
+    import unicodedata  # only for a config that remaps keys
+
+    try:
+        return len(unicodedata.lookup(name.replace("_", " ").upper())) == 1
+    except KeyError:
+        return False
+
+
+@lru_cache(maxsize=1)
+def _key_names() -> frozenset[str]:
+    from textual.keys import Keys
+
+    return frozenset(key.value for key in Keys)
+
+
+def bad_key_names(keymap: Mapping[str, str]) -> list[str]:
+    """``id = "key"`` for each key of a ``[keys]`` table that no keyboard can press."""
+    return [
+        f'{name} = "{key.strip()}"'
+        for name, keys in keymap.items()
+        if name in BY_ID
+        for key in keys.split(",")
+        if key.strip() and not is_key_name(key)
+    ]
+
+
 def keymap_warning(keymap: Mapping[str, str], where: str = "") -> str | None:
-    """What to tell a user whose ``[keys]`` table names bindings that do not exist."""
-    unknown = unknown_ids(keymap)
-    if not unknown:
+    """What to tell a user whose ``[keys]`` table names bindings that do not exist, or
+    keys that do not exist."""
+    unknown, bad = unknown_ids(keymap), bad_key_names(keymap)
+    if not unknown and not bad:
         return None
-    names = ", ".join(_with_guess(clean_line(name, 80)) for name in unknown)
-    known = ", ".join(sorted(BY_ID))
     prefix = f"{clean_line(where, 500)}: " if where else ""
-    return f"{prefix}[keys] names no such binding: {names}. Known ids: {known}."
+    said = []
+    if unknown:
+        names = ", ".join(_with_guess(clean_line(name, 80)) for name in unknown)
+        known = ", ".join(sorted(BY_ID))
+        said.append(f"[keys] names no such binding: {names}. Known ids: {known}.")
+    if bad:
+        keys = ", ".join(clean_line(entry, 80) for entry in bad)
+        said.append(
+            f"[keys] names no such key: {keys} (keys are written as in "
+            '"ctrl+f", "f2", "pagedown", "question_mark"; several with commas).'
+        )
+    return prefix + " ".join(said)
 
 
 def _with_guess(name: str) -> str:

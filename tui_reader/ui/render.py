@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from markdown_it.token import Token
 from rich import box
-from rich.cells import chop_cells, set_cell_size
+from rich.cells import cell_len, chop_cells, set_cell_size
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.rule import Rule
 from rich.segment import Segment
@@ -37,6 +37,7 @@ from rich.text import Text
 from tui_reader.core.markdown.document import MAX_NESTING
 from tui_reader.core.markdown.lines import code_and_prose
 from tui_reader.ui.pictures.markdown import images_in, only_images
+from tui_reader.ui.widgets.page import Wide
 
 if TYPE_CHECKING:
     from tui_reader.core.markdown.document import Document
@@ -238,10 +239,10 @@ class SectionRenderer:
                 out.append(Prefixed(Stack(inner), bar, bar))
                 out.append(Text(""))
             elif kind in ("fence", "code_block"):
-                out.append(self._code(token))
+                out.append(Wide(self._code(token), _code_width(token.content)))
                 out.append(Text(""))
             elif kind == "table_open":
-                out.append(self._table(tokens, index, close))
+                out.append(Wide(self._table(tokens, index, close)))
                 out.append(Text(""))
             elif kind == "hr":
                 out.append(Rule(style=Style(dim=True)))
@@ -355,7 +356,8 @@ class SectionRenderer:
                 else:
                     rows.append(row)
         for cell in header:
-            table.add_column(cell, header_style=Style(bold=True))
+            # Folded, not cut with "…": a word longer than its column goes on below.
+            table.add_column(cell, header_style=Style(bold=True), overflow="fold")
         extra = len(rows) - MAX_TABLE_ROWS
         for cells in rows[:MAX_TABLE_ROWS]:
             table.add_row(*cells)
@@ -437,6 +439,15 @@ def plain_section(text: str, reason: str) -> Rendered:
         blocks.append(Text(note, style=NOTE))
     blocks.append(Text(""))
     return Rendered(blocks=blocks)
+
+
+def _code_width(code: str) -> int:
+    """The columns a code block needs to show its longest line unwrapped, with padding."""
+    widest = 0
+    for line in code[:MAX_HIGHLIGHT_CHARS].split("\n"):
+        line = line.expandtabs(4)
+        widest = max(widest, len(line) if line.isascii() else cell_len(line))
+    return min(widest, MAX_CODE_LINE) + 2
 
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,1000}>")  # bounded, so a run of "<a" stays cheap

@@ -35,9 +35,14 @@ def article_header(article: Article, minutes: int) -> Text:
     return text
 
 
+def shown_percent(fraction: float, at_end: bool) -> int:
+    """The position as the status line gives it: 100 only at the real end."""
+    return 100 if at_end else int(fraction * 100)
+
+
 def reading_status(fraction: float, minutes: int, at_end: bool, find: str = "") -> Text:
     """Where you are, and how long is left."""
-    percent = 100 if at_end else int(fraction * 100)
+    percent = shown_percent(fraction, at_end)
     left = 0 if at_end else max(0, round(minutes * (1 - fraction) + 0.49))
     text = Text(style=DIM)
     text.append(f"{percent}%")

@@ -13,10 +13,11 @@ from collections.abc import Callable, Iterable
 
 from tui_reader.core.article import SUMMARY_LIMIT, Article, Heading
 from tui_reader.core.feeds.html import html_to_markdown
-from tui_reader.core.feeds.htmltext import escape_markdown, html_to_text
+from tui_reader.core.feeds.htmltext import escape_markdown, html_blocks, html_to_text
 from tui_reader.core.feeds.model import Entry, join_url
 from tui_reader.core.sanitize import (
     HTTP_SCHEMES,
+    clean_blocks,
     clean_error,
     clean_line,
     clean_tags,
@@ -137,8 +138,7 @@ class ArticleBuilder:
     def _summary(self, entry: Entry, body_kind: str, body_value: str) -> str:
         kind, value = entry.summary or (body_kind, body_value)
         value = value[: SUMMARY_LIMIT * 40]
-        text = html_to_text(value) if _is_html(kind) else value
-        return clean_line(text, SUMMARY_LIMIT)
+        return clean_blocks(html_blocks(value, _is_html(kind)), SUMMARY_LIMIT)
 
 
 def _sha1(text: str) -> str:

@@ -118,22 +118,23 @@ class _TextExtractor(HTMLParser):
          "blockquote", "section", "article", "ul", "ol", "table", "hr"}
     )  # fmt: skip
 
-    def __init__(self) -> None:
+    def __init__(self, block: str = "\n") -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skip: list[str] = []
+        self.block = block  # what a block's start or end leaves in the text
 
     def handle_starttag(self, tag: str, attrs: Any) -> None:
         if tag in DROPPED_TAGS and tag not in ("meta", "link", "input"):  # void elements
             self.skip.append(tag)
         elif tag in self.BLOCKS:
-            self.parts.append("\n")
+            self.parts.append(self.block)
 
     def handle_endtag(self, tag: str) -> None:
         if self.skip and tag == self.skip[-1]:
             self.skip.pop()
         elif tag in self.BLOCKS:
-            self.parts.append("\n")
+            self.parts.append(self.block)
 
     def handle_data(self, data: str) -> None:
         if not self.skip:
@@ -143,6 +144,28 @@ class _TextExtractor(HTMLParser):
 def _strip_simple_tags(html: str) -> str:
     """The shortcut's tags removed, paragraphs as line breaks; other tags stay."""
     return SIMPLE_TAG.sub("", _PARAGRAPH_TAG.sub("\n", html))
+
+
+_BLOCK = "\x1e"  # between blocks; html.parser passes control characters through as text
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+def html_blocks(html: str, is_html: bool = True) -> list[str]:
+    """The text of each block (paragraph, heading, list item…) of an HTML fragment, or
+    of each paragraph of plain text, whitespace inside a block as it comes."""
+    if not is_html or ("<" not in html and "&" not in html):
+        return _PARAGRAPH_BREAK.split(html)
+    if "&" not in html:
+        text = SIMPLE_TAG.sub("", _PARAGRAPH_TAG.sub(_BLOCK, html))
+        if "<" not in text:
+            return text.split(_BLOCK)
+    extractor = _TextExtractor(_BLOCK)
+    try:
+        extractor.feed(escape_declarations(html))
+        extractor.close()
+    except Exception:  # noqa: S110 - html.parser is lenient; keep what was read
+        pass
+    return "".join(extractor.parts).split(_BLOCK)
 
 
 def html_to_text(html: str, keep_lines: bool = False) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 from tui_reader.core.article import SUMMARY_LIMIT, Article, Heading
 from tui_reader.core.local.textio import NotReadable, read_text_and_stat
 from tui_reader.core.markdown.lines import closes_fence, fence_opening
-from tui_reader.core.sanitize import clean_error, clean_line, clean_tags
+from tui_reader.core.sanitize import clean_blocks, clean_error, clean_line, clean_tags
 from tui_reader.core.sources import MARKDOWN_SUFFIXES
 
 Analyse = Callable[[str], tuple[int, bool, tuple[Heading, ...]]]
@@ -340,13 +340,21 @@ def summary_of(body: str, limit: int = SUMMARY_LIMIT) -> str:
                 break
             continue
         if not after_prose:
+            if parts:
+                parts.append(_NEXT_PARAGRAPH)
             paragraph = len(parts)
         parts.append(line)
         after_prose = True
         length += len(line)
         if length > limit * 2:
             break
-    return _plain_line("\n".join(parts), limit)
+    paragraphs = "\n".join(parts).split(f"\n{_NEXT_PARAGRAPH}\n")
+    if len(paragraphs) == 1:
+        return _plain_line(paragraphs[0], limit)
+    return clean_blocks((_plain_line(text, limit) for text in paragraphs), limit)
+
+
+_NEXT_PARAGRAPH = "\x1e"  # between the paragraphs of a summary (a heading between them)
 
 
 def _plain_line(markdown: str, limit: int = SUMMARY_LIMIT) -> str:

@@ -19,8 +19,9 @@ from tui_reader.core.library import Library
 from tui_reader.core.sanitize import clean_error
 from tui_reader.core.state import READ_AT_END, ReadingState
 from tui_reader.ui.keys import named
-from tui_reader.ui.texts import article_header, reading_status
+from tui_reader.ui.texts import article_header, reading_status, shown_percent
 from tui_reader.ui.widgets.document_view import DocumentView
+from tui_reader.ui.widgets.page import MEASURE
 from tui_reader.ui.widgets.picture_view import PictureView
 from tui_reader.ui.widgets.toc import TocList
 
@@ -46,25 +47,29 @@ class ReadingPane(Vertical):
         library: Library,
         state: ReadingState,
         shown: Callable[[Article], None],
+        measure: int | None = None,
         *,
         id: str | None = None,  # noqa: A002 - Textual's name
         classes: str | None = None,
     ) -> None:
         """``shown`` is called in the same step as a document appears, so the screen
         rearranges the panes in the same layout pass (a message would come a frame
-        later, and each layout is a full-screen render: about 0.1 s on 5 MB)."""
+        later, and each layout is a full-screen render: about 0.1 s on 5 MB). ``measure``:
+        the text's width at most (None: the default)."""
         super().__init__(id=id, classes=classes)
+        self._measure = measure or MEASURE
         self.library = library
         self.state = state
         self._shown = shown
         self.article: Article | None = None
         self.document: Document | None = None
         self._toc_prepare: Timer | None = None  # renders ahead the heading under the cursor
+        self._say_resumed = False  # once the view stands where it resumed, say so
 
     def compose(self) -> ComposeResult:
         yield Static(id="article-header")
         with Horizontal(id="reader-body"):
-            yield PictureView(id="document")
+            yield PictureView(id="document", measure=self._measure)
             yield TocList(id="toc")
         yield Input(placeholder="find in article", id="find-input", select_on_focus=False)
         yield Static(id="reader-status")
@@ -129,8 +134,7 @@ class ReadingPane(Vertical):
         view.load(document, resume, anchor)
         self.query_one(TocList).set_headings(document.headings)
         self.query_one("#reader-body").set_class(bool(document.headings), "-has-toc")
-        if resume and position is None:
-            self.notify(f"Resumed at {int(resume * 100)}%", timeout=3)
+        self._say_resumed = bool(resume and position is None)
         view.focus()
         self.update_status()
 
@@ -185,6 +189,11 @@ class ReadingPane(Vertical):
         if event.heading is not None:
             self.query_one(TocList).move_cursor(event.heading)
         self.update_status()
+        view = self.view
+        if self._say_resumed and view.placed:
+            # The percentage the status line shows, where the view stands now.
+            self._say_resumed = False
+            self.notify(f"Resumed at {shown_percent(view.progress, view.at_end)}%", timeout=3)
 
     def update_status(self) -> None:
         view = self.view

@@ -15,6 +15,7 @@ from tui_reader.core.sanitize import clean_line
 from tui_reader.core.store import FeedRecord
 from tui_reader.ui.bindings import FEEDS_SCREEN_BINDINGS, PICKER_BINDINGS
 from tui_reader.ui.keys import named
+from tui_reader.ui.widgets.key_footer import KeyFooter
 
 
 def _when(moment: datetime | None) -> str:
@@ -40,6 +41,7 @@ class FeedsScreen(ModalScreen[None]):
             title = f"Feeds ({len(self.records)}) — {close} closes"
             yield Label(title, id="picker-title", markup=False)
             yield FeedTable(id="feeds-table", cursor_type="row", zebra_stripes=True)
+        yield KeyFooter()  # the view's own keys, not the main screen's
 
     def on_mount(self) -> None:
         table = self.query_one(FeedTable)

@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from tui_reader.ui.bindings import HELP_BINDINGS
 from tui_reader.ui.keys import keymap_of, keys_of, table
+from tui_reader.ui.widgets.key_footer import KeyFooter
 
 
 def help_text(keymap: Mapping[str, str] | None = None) -> Table:
@@ -39,6 +40,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-box"):
             yield Static(Text("tui-reader keys\n", style=Style(bold=True)), id="help-title")
             yield Static(help_text(keymap_of(self.app)), id="help-text")
+        yield KeyFooter()  # the help's own keys, not the main screen's
 
     def action_scroll(self, lines: int) -> None:
         self.query_one("#help-box", VerticalScroll).scroll_relative(y=lines, animate=False)

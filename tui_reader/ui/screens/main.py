@@ -27,15 +27,16 @@ from tui_reader.core.state import ReadingState
 from tui_reader.core.store import Store
 from tui_reader.ui.bindings import APP_BINDINGS
 from tui_reader.ui.feeds import FeedsService
+from tui_reader.ui.keys import named
 from tui_reader.ui.panes.list_pane import ListPane
 from tui_reader.ui.panes.reading_pane import ReadingPane
+from tui_reader.ui.screens.layout import focus_mode_message, layout_classes
 from tui_reader.ui.widgets.article_list import ArticleList
 from tui_reader.ui.widgets.document_view import DocumentView
 from tui_reader.ui.widgets.key_footer import KeyFooter
 from tui_reader.ui.widgets.toc import TocList
 
 PANES = ("list-pane", "reader-pane")  # their border shows which one holds the focus
-NARROW = 100  # below this width the panes take turns instead of sharing the screen
 READ_AFTER_SECONDS = 3.0  # an article open this long counts as read
 
 
@@ -55,11 +56,14 @@ class MainScreen(Screen[None]):
         feeds: FeedsService,
         focus_for_typing: Callable[[Input], None],
         *,
+        measure: int | None = None,
         id: str | None = None,  # noqa: A002 - Textual's name
     ) -> None:
         """``store`` gives the library database, or None (not open, or found damaged);
-        ``focus_for_typing`` opens a text field so that keys typed on follow (the app)."""
+        ``focus_for_typing`` opens a text field so that keys typed on follow (the app);
+        ``measure``: the article text's width at most (the config's)."""
         super().__init__(id=id)
+        self.focus_mode = False  # z: the article alone while you read, at any width
         self.feeds = feeds
         self.library = library
         self.state = state
@@ -74,7 +78,7 @@ class MainScreen(Screen[None]):
             library, state, store, focus_for_typing, id="list-pane", classes="-alone -active"
         )
         self.reading = ReadingPane(
-            library, state, self._reading_shown, id="reader-pane", classes="-empty"
+            library, state, self._reading_shown, measure, id="reader-pane", classes="-empty"
         )
 
     def compose(self) -> ComposeResult:
@@ -104,8 +108,17 @@ class MainScreen(Screen[None]):
         self.lay_out_for(event.size.width)
 
     def lay_out_for(self, width: int) -> None:
-        """Side by side, or (narrow) one pane at a time."""
-        self.set_class(width < NARROW, "-narrow")
+        """Side by side, or one pane at a time (layout.py)."""
+        for name, wanted in layout_classes(width, self.focus_mode).items():
+            self.set_class(wanted, name)
+
+    def action_focus_mode(self) -> None:
+        self.focus_mode = not self.focus_mode
+        self.lay_out_for(self.app.size.width)
+        if self.focus_mode and self.article is not None:
+            self.reading.view.focus()
+        width, key = self.app.size.width, named(self.app, "focus_mode")
+        self.notify(focus_mode_message(self.focus_mode, width, key), timeout=3)
 
     @on(events.DescendantFocus)
     def _mark_active_pane(self, event: events.DescendantFocus) -> None:
@@ -113,6 +126,8 @@ class MainScreen(Screen[None]):
         pane = next((n for n in event.widget.ancestors_with_self if n.id in PANES), None)
         if pane is None or pane.has_class("-active"):
             return
+        # The list gives way while you read, and comes back when it has the focus.
+        self.query_one("#main").set_class(pane is self.reading, "-reading")
         for pane_id in PANES:
             self.query_one(f"#{pane_id}").set_class(pane_id == pane.id, "-active")
 
@@ -296,7 +311,9 @@ class MainScreen(Screen[None]):
             self.notify("No other article shares a tag with this one.")
             return
         links = [(f"{a.title}  ({', '.join(a.tags)})", f"key:{a.key}") for a in related]
-        self._pick_link(links, "Related articles — most shared tags first")
+        follow, close = named(self.app, "links_follow"), named(self.app, "links_close")
+        title = f"Related articles, most shared tags first — {follow} opens, {close} closes"
+        self._pick_link(links, title)
 
     def action_links(self) -> None:
         view = self.reading.view

@@ -19,6 +19,7 @@ from tui_reader.ui.bindings import (
     TAG_PICKER_BINDINGS,
 )
 from tui_reader.ui.keys import named
+from tui_reader.ui.widgets.key_footer import KeyFooter
 
 
 class TagList(SelectionList[str]):
@@ -52,6 +53,7 @@ class TagPicker(ModalScreen[frozenset[str] | None]):
             title = f"Tags — {choose} chooses, {apply} applies, {clear} clears, {cancel} cancels"
             yield Label(title, id="picker-title", markup=False)  # keys may be "[" or "]"
             yield TagList(*selections, id="tag-list")
+        yield KeyFooter()  # the picker's own keys, not the main screen's
 
     def on_mount(self) -> None:
         # Focus and a highlighted row from the start: a space pressed the moment the
@@ -97,6 +99,7 @@ class LinkPicker(ModalScreen[str | None]):
             )
             yield Label(title, id="picker-title", markup=False)
             yield PickerOptions(*options, id="link-list")
+        yield KeyFooter()
 
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:
@@ -122,3 +125,4 @@ class ConfirmOpen(ModalScreen[bool]):
             yield Static(Text(self.url, style=Style(bold=True, color="cyan")), id="confirm-url")
             yes, no = named(self.app, "confirm_open"), named(self.app, "confirm_cancel")
             yield Label(f"{yes} opens it, {no} cancels", markup=False)
+        yield KeyFooter()

@@ -17,6 +17,7 @@ from tui_reader.ui.widgets.row_list import RowList
 
 DATE_WIDTH = 10
 TIME_WIDTH = 12  # "100% 15 min"
+COMPACT_BELOW = 56  # a list narrower than this (beside an article) shows titles and times
 DRAFT = Style(color="yellow", italic=True)
 TAGS = Style(color="cyan")
 DIM = Style(dim=True)
@@ -93,17 +94,21 @@ class ArticleList(RowList):
             self.show_header(self.header_text())
 
     # -- rendering ------------------------------------------------------------------
-    def _columns(self) -> tuple[int, int]:
+    def _columns(self) -> tuple[int, int, int]:
+        """The widths of the title, date and tags columns (0: not shown)."""
         width = self.row_width
+        if width < COMPACT_BELOW:
+            return max(8, width - TIME_WIDTH - 2), 0, 0
         tags = max(0, min(28, (width - DATE_WIDTH - TIME_WIDTH) // 4))
         title = max(8, width - DATE_WIDTH - TIME_WIDTH - tags - 4)
-        return title, tags
+        return title, DATE_WIDTH, tags
 
     def header_text(self) -> Text:
-        title, tags = self._columns()
+        title, date, tags = self._columns()
         text = Text(style=Style(bold=True, dim=True), no_wrap=True, overflow="ellipsis")
         text.append(" " + "Title".ljust(title + 1))
-        text.append("Date".ljust(DATE_WIDTH + 1))
+        if date:
+            text.append("Date".ljust(date + 1))
         if tags:
             text.append("Tags".ljust(tags + 1))
         text.append("Time".rjust(TIME_WIDTH - 1))
@@ -148,7 +153,7 @@ class ArticleList(RowList):
         rows (a filter keystroke, ``G``) costs about four times as much. The rows look
         exactly as that ``Text`` rendered them (``tests/test_list_rows.py``)."""
         article = self.articles[index]
-        title_width, tags_width = self._columns()
+        title_width, date_width, tags_width = self._columns()
         marker, state_style, progress = self.decorate(article)
         row = [Segment((marker or " ")[:1])]
         if article.draft:
@@ -156,7 +161,9 @@ class ArticleList(RowList):
             row += _fitted([("[draft] ", DRAFT), (article.title, state_style)], title_width)
         else:
             row += _fitted([(article.title, state_style)], title_width, state_style)
-        row += (_SPACE, Segment(format_date(article).ljust(DATE_WIDTH), DIM), _SPACE)
+        row.append(_SPACE)
+        if date_width:
+            row += (Segment(format_date(article).ljust(date_width), DIM), _SPACE)
         if tags_width:
             row += _fitted([(", ".join(article.tags), TAGS)], tags_width, TAGS)
             row.append(_SPACE)

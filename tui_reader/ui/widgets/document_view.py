@@ -21,13 +21,12 @@ from tui_reader.ui.bindings import DOCUMENT_BINDINGS
 from tui_reader.ui.keys import named
 from tui_reader.ui.texts import no_heading, no_match
 from tui_reader.ui.widgets.find_in_article import ArticleFinder
+from tui_reader.ui.widgets.page import MEASURE, Page, page_for
 from tui_reader.ui.widgets.section_layout import SectionHeights, SectionLines, heading_target
 from tui_reader.ui.widgets.virtual_size import set_virtual_size
 
 if TYPE_CHECKING:
     from tui_reader.core.markdown.document import Document
-
-MAX_WIDTH = 100  # a comfortable measure for prose
 
 
 class DocumentView(ScrollView, can_focus=True):
@@ -58,10 +57,11 @@ class DocumentView(ScrollView, can_focus=True):
     find_text: reactive[str] = reactive("", init=False)
     """The active find-in-article text ('' when no search)."""
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, measure: int = MEASURE) -> None:
         super().__init__(id=id)
         self.document: Document | None = None
-        self._width = 0
+        self.measure = measure  # the text's width at most; centred past it (page.py)
+        self._page = Page(0, 0, 0)
         self.section_heights = SectionHeights()
         self._cache = SectionLines()
         self._lines = self._cache.strips  # section -> its rendered lines
@@ -111,7 +111,8 @@ class DocumentView(ScrollView, can_focus=True):
             return  # hidden: on_resize applies it when the view is shown
         fraction, anchor = self._pending
         self._pending = None
-        if self.text_width != self._width:
+        self._last_moved = None  # where it lands is always reported (the pane's "Resumed")
+        if self.page != self._page:
             self._estimate_all()
         if anchor and self.goto_anchor(anchor):
             return
@@ -123,36 +124,34 @@ class DocumentView(ScrollView, can_focus=True):
             self.action_home()
         self.refresh()
 
-    def clear(self) -> None:
-        self.document = None
-        self.section_heights.clear()
-        self._cache.clear()
-        self.virtual_size = Size(0, 0)
-        self.refresh()
-
     # -- geometry -------------------------------------------------------------------
     @property
-    def text_width(self) -> int:
-        return max(10, min(MAX_WIDTH, self.scrollable_content_region.width - 2))
+    def placed(self) -> bool:
+        """The loaded document stands where it was asked to start (it may wait for a size)."""
+        return self.document is not None and self._pending is None
+
+    @property
+    def page(self) -> Page:
+        """The text's measure and margins at the pane's width now."""
+        return page_for(self.scrollable_content_region.width, self.measure)
 
     def _estimate_all(self) -> None:
-        document = self.document
-        if document is None:
+        if self.document is None:
             return
-        self._width = self.text_width
-        self.section_heights.estimate(document, self._width)
+        self._page = self.page
+        self.section_heights.estimate(self.document, self._page.text)
         self._cache.clear()
         self._recount()
 
     def _recount(self) -> None:
         self.section_heights.recount()
-        set_virtual_size(self, Size(self._width + 2, self.section_heights.total))
+        set_virtual_size(self, Size(self._page.width, self.section_heights.total))
 
     def on_resize(self) -> None:
         if self._pending is not None:
             self._apply_pending()
             return
-        if self.document is None or self.text_width == self._width:
+        if self.document is None or self.page == self._page:
             return
         fraction = self.fraction
         self._estimate_all()
@@ -168,7 +167,7 @@ class DocumentView(ScrollView, can_focus=True):
             return lines
         document = self.document
         assert document is not None
-        strips = self._cache.render(document, index, self.app.console, self._width, self.rich_style)
+        strips = self._cache.render(document, index, self.app.console, self._page, self.rich_style)
         if self.find_text:
             strips = self._finder.highlight(document, index, strips)
         self._cache.keep(document, index, strips)
@@ -213,7 +212,7 @@ class DocumentView(ScrollView, can_focus=True):
         line = absolute - layout.offsets[index]
         if line < len(lines):
             return lines[line]
-        return Strip.blank(self._width + 1, self.rich_style)
+        return Strip.blank(self._page.width, self.rich_style)
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
@@ -292,7 +291,7 @@ class DocumentView(ScrollView, can_focus=True):
         if document is None or not 0 <= heading < len(document.heading_sections):
             return
         height = self.scrollable_content_region.height
-        if height <= 0 or self._pending is not None or self.text_width != self._width:
+        if height <= 0 or self._pending is not None or self.page != self._page:
             return  # hidden, or about to be measured again: a jump would render anew
         layout = self.section_heights
         wanted = layout.jump_window(document.heading_sections[heading], height, self._height_of)

@@ -16,6 +16,7 @@ from textual.message import Message
 from tui_reader.ui.bindings import PICTURE_BINDINGS
 from tui_reader.ui.pictures.shelf import PictureShelf
 from tui_reader.ui.widgets.document_view import DocumentView
+from tui_reader.ui.widgets.page import MEASURE
 
 if TYPE_CHECKING:
     from tui_reader.core.article import Article
@@ -28,8 +29,8 @@ class PictureView(DocumentView):
 
     BINDINGS = PICTURE_BINDINGS
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
-        super().__init__(id=id)
+    def __init__(self, *, id: str | None = None, measure: int = MEASURE) -> None:  # noqa: A002
+        super().__init__(id=id, measure=measure)
         self.pictures = PictureShelf(lambda: self.post_message(self.PicturesArrived()))
         self._cache.pictures = self.pictures
 
@@ -58,7 +59,7 @@ class PictureView(DocumentView):
 
     def _size_pictures(self) -> None:
         height = self.scrollable_content_region.height or self.app.size.height
-        self.pictures.resize(self.text_width, int(height * PICTURE_HEIGHT))
+        self.pictures.resize(self.page.text, int(height * PICTURE_HEIGHT))
 
     def _pictures_ready(self, sections: set[int]) -> None:
         """Draw again the sections whose pictures came, keeping the line at the top of

@@ -1,8 +1,9 @@
 """The reading pane's model of a document on screen: section heights and rendered lines.
 
 Every section has a height. Until a section has been rendered at the current width its
-height is an estimate (:class:`SectionHeights`); rendering turns a section into strips of
-the pane's width, kept in a bounded cache near what is shown (:class:`SectionLines`).
+height is an estimate (:class:`SectionHeights`); rendering turns a section into strips
+laid out on the pane's page (:mod:`.page`), kept in a bounded cache near what is shown
+(:class:`SectionLines`).
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from collections.abc import Callable, Iterable
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
-from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
+
+from tui_reader.ui.widgets.page import Page, block_lines
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -140,21 +142,19 @@ class SectionLines:
         self.links.clear()
 
     def render(
-        self, document: Document, index: int, console: Console, width: int, base: Style
+        self, document: Document, index: int, console: Console, page: Page, base: Style
     ) -> list[Strip]:
-        """One section as strips ``width`` + 1 cells wide (a margin of one on the left)."""
+        """One section as strips laid out on ``page`` (its measure and margins)."""
         # Here, not at the top: markdown-it and the renderer load with the first article,
         # not with the list.
         from tui_reader.ui.render import render_document_section
 
         rendered = render_document_section(document, index, self.pictures)
         self.links[index] = rendered.links
-        options = console.options.update_width(width).update(highlight=False)
+        options = console.options.update(highlight=False)
         strips: list[Strip] = []
         for block in rendered.blocks:
-            for line in console.render_lines(block, options, pad=True, new_lines=False):
-                segments = [Segment(" "), *line]
-                strips.append(Strip(Segment.apply_style(segments, base), width + 1))
+            strips += block_lines(block, console, options, page, base)
         return strips
 
     def keep(self, document: Document, index: int, strips: list[Strip]) -> None:
