@@ -1,6 +1,6 @@
 """The command line: open the reader, or run one of the commands for scripts and cron.
 
-    tui-reader [--wpm N] [SOURCE ...]
+    tui-reader [--wpm N] [--no-images] [SOURCE ...]
     tui-reader list [SOURCE ...] [--tag T]... [--search Q] [--sort KEY] [--json] [--unread]
                     [--starred] [--max-minutes N]
     tui-reader refresh

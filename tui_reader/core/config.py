@@ -1,10 +1,11 @@
-"""The configuration file (TOML): sources, feeds, reading speed and key remapping.
+"""The configuration file (TOML): sources, feeds, reading speed, pictures and key remapping.
 
 Example::
 
     sources = ["~/blog/content", "~/notes"]
     wpm = 212
     measure = 76
+    images = "auto"
 
     [[feeds]]
     url = "https://example.org/feed.xml"
