@@ -42,6 +42,7 @@ import corpus  # noqa: E402
 import e2e  # noqa: E402
 import feedbench  # noqa: E402
 import pages  # noqa: E402
+import pictures  # noqa: E402
 from e2e import Samples  # noqa: E402
 
 from tui_reader.core.library import Filter, Library  # noqa: E402
@@ -221,6 +222,15 @@ def rows(s: Samples) -> list[Row]:
         ("contents jump", "contents-list jump"),
     ):
         absolute(f"5 MB article: key {label} → screen changes", f"key: {key}", 0.05)
+    absolute(
+        "500-picture article: Enter → first screen drawn",
+        "pictures: first screen drawn",
+        0.3,
+        bound_key="bound: one picture read + decoded",
+        bound_name="one picture decoded",
+    )
+    absolute("500-picture article: key page down → screen changes", "pictures key: page down", 0.05)
+    absolute("500-picture article: key G → screen changes", "pictures key: G", 0.05)
     factor(
         "10,000 posts, first start → whole list, answers G",
         "first start: answers a key",
@@ -261,6 +271,9 @@ def rows(s: Samples) -> list[Row]:
         "peak memory: 10,000-post library open", "memory: library", 250e0, unit="MB", peak=True
     )
     absolute("peak memory: 5 MB article open", "memory: article", 400e0, unit="MB", peak=True)
+    absolute(
+        "peak memory: 500-picture article read", "memory: pictures", 400e0, unit="MB", peak=True
+    )
     return out
 
 
@@ -273,6 +286,8 @@ def diagnostics(s: Samples) -> list[tuple[str, str, int]]:
         ("clear filters keystroke", "s"),
         ("refresh: tui-reader warm", "s"),
         ("refresh: newsboat warm", "s"),
+        ("pictures: first screen of text", "s"),
+        ("pictures: page down → pictures drawn", "s"),
         ("in-process: article read (read_text_file)", "s"),
         ("in-process: document model (TOC ready)", "s"),
         ("in-process: first scan (cache + FTS index)", "s"),
@@ -414,6 +429,13 @@ def main() -> None:
                     samples,
                     runs=1 if quick else 3,
                     pages=3 if quick else 5,
+                ),
+            )
+        if "article" in parts:
+            step(
+                "tmux: 500-picture article",
+                lambda: pictures.run(
+                    root, tui, samples, runs=1 if quick else 3, pages=3 if quick else 5
                 ),
             )
         if "library" in parts:

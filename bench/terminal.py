@@ -226,6 +226,10 @@ class Terminal:
 
     # -- programs -------------------------------------------------------------------
     def clear(self) -> None:
+        # A fresh window shows just the prompt already: "clear" there would be seen done
+        # before it ran, and would wipe the echo of the command typed next.
+        if self.screen().strip() == "$":
+            return
         self.type("clear")
         self.send("Enter")
         self.wait(lambda s: s.strip() == "$", "a cleared screen", timeout=10)

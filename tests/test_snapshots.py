@@ -106,3 +106,18 @@ def test_reading_a_table_at_80x24(snap_compare, sample_content: Path) -> None:
 
     app = ReaderApp([str(sample_content)])
     assert snap_compare(app, terminal_size=NARROW, run_before=open_cheatsheet)
+
+
+def test_article_with_a_cover_and_a_picture(snap_compare, sample_content: Path) -> None:
+    async def open_ramen(pilot: Pilot) -> None:
+        from tests.pilot_wait import wait_until
+        from tui_reader.ui.widgets.picture_view import PictureView
+
+        await settle(pilot)
+        await open_article(pilot, "ramen-at-home/index.md")
+        view = pilot.app.query_one(PictureView)
+        await wait_until(pilot, lambda: not view.pictures.busy)
+        await pilot.pause()
+
+    app = ReaderApp([str(sample_content)], images="halfblock")
+    assert snap_compare(app, terminal_size=WIDE, run_before=open_ramen)

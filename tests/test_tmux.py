@@ -311,4 +311,29 @@ def test_a_wide_terminal_reads_at_a_measure_and_z_gives_the_article_the_screen(
     terminal.send("Escape")
     terminal.wait_for(lambda s: "Another" in s and "min read" not in s, "the list alone")
     time.sleep(0.3)  # a lone Escape, not Alt+q, to the terminal
+
+
+def test_a_local_png_is_drawn_as_coloured_half_blocks(terminal: Terminal, tmp_path: Path) -> None:
+    from PIL import Image
+
+    folder = tmp_path / "bundle"
+    folder.mkdir()
+    picture = Image.new("RGB", (40, 20), (220, 20, 20))
+    picture.paste((20, 40, 220), (0, 10, 40, 20))
+    picture.save(folder / "flag.png")
+    (folder / "index.md").write_text(
+        "---\ntitle: Flag Post\n---\nAbove.\n\n![Red over blue](flag.png)\n\nBelow.\n", "utf-8"
+    )
+    terminal.wait_for(lambda s: s.rstrip().endswith("$"), "the shell prompt")
+    _start(terminal, folder / "index.md")
+    terminal.wait_for(lambda s: "Red over blue" in s and "▀" in s, "the picture and its caption")
+    coloured = terminal.tmux("capture-pane", "-p", "-e", "-t", terminal.session).stdout
+    lines = [line for line in coloured.split("\n") if "▀" in line]
+    assert len(lines) == 10  # 20 pixel rows, two to a line
+    # Red cells on the top lines, blue on the bottom ones, as colour escapes from tmux.
+    assert lines[0].count("▀") == 40 and lines[-1].count("▀") == 40
+    red = ("\x1b[38;5;160m\x1b[48;5;160m▀", "38;2;220;20;20")  # 256 colours or true colour
+    blue = ("\x1b[38;5;20m\x1b[48;5;20m▀", "38;2;20;40;220")
+    assert any(code in lines[0] for code in red), repr(lines[0])
+    assert any(code in lines[-1] for code in blue), repr(lines[-1])
     _quit(terminal)

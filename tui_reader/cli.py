@@ -1,6 +1,6 @@
 """The command line: open the reader, or run one of the commands for scripts and cron.
 
-    tui-reader [--wpm N] [SOURCE ...]
+    tui-reader [--wpm N] [--no-images] [SOURCE ...]
     tui-reader list [SOURCE ...] [--tag T]... [--search Q] [--sort KEY] [--json] [--unread]
                     [--starred] [--max-minutes N]
     tui-reader refresh
@@ -48,6 +48,9 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
             nargs="*",
             metavar="SOURCE",
             help="Markdown files or folders, feed files, or feed URLs (default: the config)",
+        )
+        parser.add_argument(
+            "--no-images", action="store_true", help="show images as their alt text"
         )
         _common(parser)
         return parser

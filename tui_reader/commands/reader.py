@@ -42,6 +42,7 @@ def open_reader(
 
         store, problem = opening.result()
     messages = [*(notes or ()), *config.errors]
+    images = picture_protocol(config.images)
     unknown_keys = keymap_warning(config.keys, str(config.path or ""))
     if unknown_keys:
         messages.append(unknown_keys)
@@ -60,6 +61,8 @@ def open_reader(
             feeds=feeds,
             scan=scan,
             check_store=True,
+            images=images,
+            image_cache_bytes=config.image_cache_mb * 1024 * 1024,
         )
         app.run()
     finally:
@@ -68,3 +71,15 @@ def open_reader(
         if store is not None:
             store.close()
     return app.return_code or 0
+
+
+def picture_protocol(setting: str) -> str:
+    """How pictures are drawn in this terminal. The terminal is asked (kitty and sixel
+    queries) only when the setting is auto and the environment does not say: here,
+    before Textual reads the keyboard, which would swallow the answers."""
+    import os
+
+    from tui_reader.core.images.protocol import ask_terminal, choose, needs_asking
+
+    answers = ask_terminal() if needs_asking(setting, os.environ) else None
+    return choose(setting, os.environ, answers)

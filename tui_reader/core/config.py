@@ -1,10 +1,11 @@
-"""The configuration file (TOML): sources, feeds, reading speed and key remapping.
+"""The configuration file (TOML): sources, feeds, reading speed, pictures and key remapping.
 
 Example::
 
     sources = ["~/blog/content", "~/notes"]
     wpm = 212
     measure = 76
+    images = "auto"
 
     [[feeds]]
     url = "https://example.org/feed.xml"
@@ -41,6 +42,8 @@ class Config:
     wpm: int = HUGO_WPM
     measure: int = 76  # columns of article text at most (ui/widgets/page.py)
     keys: dict[str, str] = field(default_factory=dict)
+    images: str = "auto"  # pictures: auto, kitty, sixel, halfblock or off
+    image_cache_mb: int = 100  # fetched pictures kept on disk
     errors: list[str] = field(default_factory=list)
     path: Path | None = None
     exists: bool = False
@@ -87,10 +90,27 @@ def load_config(path: Path) -> Config:
         elif mode != feed.full_text:
             feed = replace(feed, full_text=mode)
         config.feeds.append(feed)
+    _read_images(data, config, clean_line(str(path)))
     keys = data.get("keys", {})
     if isinstance(keys, dict):
         config.keys = {str(k): str(v) for k, v in keys.items() if isinstance(v, str)}
     return config
+
+
+IMAGE_SETTINGS = ("auto", "kitty", "sixel", "halfblock", "off")
+
+
+def _read_images(data: dict[str, object], config: Config, name: str) -> None:
+    images = data.get("images")
+    if images in IMAGE_SETTINGS:
+        config.images = str(images)
+    elif images is not None:
+        config.errors.append(f"{name}: images must be one of {', '.join(IMAGE_SETTINGS)}")
+    size = data.get("image_cache_mb")
+    if isinstance(size, int) and 0 <= size <= 100_000:
+        config.image_cache_mb = size
+    elif size is not None:
+        config.errors.append(f"{name}: image_cache_mb must be a number from 0 to 100000")
 
 
 def _feed_from(entry: object) -> FeedConfig | None:

@@ -63,6 +63,8 @@ WARM_UP_MODULES = (
     "tui_reader.ui.screens.pickers",
     "tui_reader.ui.screens.feeds",
 )
+# With pictures on, the warm-up imports Pillow and the picture drawing too.
+PICTURE_MODULES = ("PIL.Image", "tui_reader.ui.pictures.draw", "tui_reader.core.images.load")
 REPEAT_ERROR_AFTER = 30.0  # seconds before the same state error is shown again
 MAX_LISTED_PROBLEMS = 10  # files named in the "could not be read fully" toast
 
@@ -98,12 +100,16 @@ class ReaderApp(App[None]):
         limits: Limits | None = None,
         scan: ScanProcess | None = None,
         check_store: bool = False,
+        images: str = "off",
+        image_cache_bytes: int | None = None,
     ) -> None:
         """``scan``: the scan of ``sources`` already started in a child process (the
         command line starts it before importing Textual); without it the app scans in a
         thread. ``check_store``: the store was opened without its integrity check, which
         the app runs a moment after its first screen (:meth:`_check_store`)."""
         super().__init__()
+        self.images = images  # the picture protocol: kitty, sixel, halfblock or off
+        self.image_cache_bytes = image_cache_bytes
         self._scan_process = scan
         self.sources = list(sources)
         self.store = store
@@ -335,8 +341,10 @@ class ReaderApp(App[None]):
         if self._warm_up_waits:
             return
 
+        pictures = PICTURE_MODULES if self.images != "off" else ()
+
         def load() -> None:
-            for name in WARM_UP_MODULES:
+            for name in (*WARM_UP_MODULES, *pictures):
                 self._give_way()
                 with suppress(ImportError):  # moved inside its package: imported with it
                     import_module(name)

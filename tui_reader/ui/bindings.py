@@ -66,6 +66,11 @@ DOCUMENT_BINDINGS: list[Binding] = [
     Binding("N", "find_step(-1)", "Prev match", id="previous_match", show=False),
 ]
 
+# The document view with pictures (ui/widgets/picture_view.py) adds its own key.
+PICTURE_BINDINGS: list[Binding] = [
+    Binding("i", "toggle_images", "Pictures", id="toggle_images", show=False),
+]
+
 TOC_BINDINGS: list[Binding] = [
     Binding("j,down", "cursor_down", "Down", id="toc_down", show=False),
     Binding("k,up", "cursor_up", "Up", id="toc_up", show=False),
@@ -150,6 +155,7 @@ HELP_ROWS: dict[tuple[str, ...], str] = {
     ("next_heading", "previous_heading"): "next / previous heading",
     ("find",): "find in the article (Esc ends the search)",
     ("next_match", "previous_match"): "next / previous match",
+    ("toggle_images",): "pictures, or their alt text",
     ("toc_down", "toc_up"): "move down / up",
     ("toc_top", "toc_bottom"): "top / bottom",
     ("toc_page_down", "toc_page_up"): "page down / up",

@@ -28,6 +28,7 @@ from tui_reader.ui.bindings import (
     LINK_PICKER_BINDINGS,
     LIST_BINDINGS,
     PICKER_BINDINGS,
+    PICTURE_BINDINGS,
     TAG_LIST_BINDINGS,
     TAG_PICKER_BINDINGS,
     TOC_BINDINGS,
@@ -38,7 +39,7 @@ from tui_reader.ui.bindings import (
 GROUPS: tuple[tuple[str, list[Binding]], ...] = (
     ("Everywhere", APP_BINDINGS),
     ("Article list", LIST_BINDINGS),
-    ("Reading pane", DOCUMENT_BINDINGS),
+    ("Reading pane", DOCUMENT_BINDINGS + PICTURE_BINDINGS),
     ("Table of contents", TOC_BINDINGS),
     ("Pop-up lists", PICKER_BINDINGS),
     ("Tag picker", TAG_LIST_BINDINGS + TAG_PICKER_BINDINGS),

@@ -36,10 +36,12 @@ from rich.text import Text
 
 from tui_reader.core.markdown.document import MAX_NESTING
 from tui_reader.core.markdown.lines import code_and_prose
+from tui_reader.ui.pictures.markdown import images_in, only_images
 from tui_reader.ui.widgets.page import Wide
 
 if TYPE_CHECKING:
     from tui_reader.core.markdown.document import Document
+    from tui_reader.ui.pictures.shelf import PictureShelf
 
 MAX_CODE_LINE = 2_000
 MAX_CODE_LINES = 3_000
@@ -146,9 +148,12 @@ class Stack:
 class SectionRenderer:
     """Walks the tokens of one section and builds renderables."""
 
-    def __init__(self, links: list[str], section: int = 0) -> None:
+    def __init__(
+        self, links: list[str], section: int = 0, pictures: PictureShelf | None = None
+    ) -> None:
         self.links = links
         self.section = section
+        self.pictures = pictures
 
     def _link_style(self) -> Style:
         """Link style whose click metadata holds only numbers, never text from the page."""
@@ -215,7 +220,11 @@ class SectionRenderer:
                 out.append(Text.assemble(marker, title))
                 out.append(Text(""))
             elif kind == "paragraph_open":
-                out.append(self.inline(tokens[index + 1]))
+                drawn = self._pictures(tokens[index + 1])
+                feed = self.pictures is not None and self.pictures.feed_labels
+                if not (drawn and only_images(tokens[index + 1], feed)):
+                    out.append(self.inline(tokens[index + 1]))
+                out.extend(drawn)
                 if not token.hidden:
                     out.append(Text(""))
             elif kind in ("bullet_list_open", "ordered_list_open"):
@@ -247,6 +256,18 @@ class SectionRenderer:
                 out.append(self.inline(token))
             index = close + 1
         return out
+
+    def _pictures(self, inline: Token) -> list[RenderableType]:
+        """The pictures of a paragraph's images, drawn under its text (none when
+        pictures are off: the text keeps its ``[image: alt]`` labels)."""
+        if self.pictures is None or not self.pictures.active:
+            return []
+        drawn: list[RenderableType] = []
+        for src, alt in images_in(inline, self.pictures.feed_labels):
+            block = self.pictures.block(src, alt, self.section)
+            if block is not None:
+                drawn.append(block)
+        return drawn
 
     @staticmethod
     def _closing(tokens: list[Token], index: int, end: int) -> int:
@@ -346,15 +367,23 @@ class SectionRenderer:
         return table
 
 
-def render_section(tokens: list[Token], section: int = 0) -> Rendered:
-    """Render one section's tokens."""
+def render_section(
+    tokens: list[Token], section: int = 0, pictures: PictureShelf | None = None
+) -> Rendered:
+    """Render one section's tokens (``pictures``: draw its images, with a cover first)."""
     result = Rendered()
-    renderer = SectionRenderer(result.links, section)
+    renderer = SectionRenderer(result.links, section, pictures)
     result.blocks = renderer.blocks(tokens, 0, len(tokens))
+    if section == 0 and pictures is not None:
+        cover = pictures.cover_block()
+        if cover is not None:
+            result.blocks[:0] = [cover, Text("")]
     return result
 
 
-def render_document_section(document: Document, index: int) -> Rendered:
+def render_document_section(
+    document: Document, index: int, pictures: PictureShelf | None = None
+) -> Rendered:
     """Render one section of a document: formatted, or as plain text when too costly."""
     text = document.section_text(index)
     reason = too_costly_to_format(text)
@@ -370,7 +399,7 @@ def render_document_section(document: Document, index: int) -> Rendered:
         marker = Text("#" * heading.level + " ", style=Style(dim=True))
         result.blocks[:0] = [Text.assemble(marker, title), Text("")]
         return result
-    result = render_section(document.tokens(index), index)
+    result = render_section(document.tokens(index), index, pictures)
     if document.nested_too_deeply(index):
         result.blocks.append(
             Text(

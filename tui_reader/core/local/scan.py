@@ -421,6 +421,7 @@ def load_single(path: Path) -> Article:
 class LoadedBody:
     body: str
     error: str = ""
+    cover: tuple[str, str] | None = None  # the front matter's cover: (source, caption)
 
 
 def load_body(article: Article) -> LoadedBody:
@@ -434,8 +435,11 @@ def load_body(article: Article) -> LoadedBody:
         return LoadedBody(f"*This article could not be read: {clean_error(exc)}*", message)
     from tui_reader.core.local.frontmatter import split_front_matter
 
-    _data, body, _fmt, _error = split_front_matter(text)
-    return LoadedBody(body)
+    data, body, _fmt, _error = split_front_matter(text)
+    from tui_reader.core.images.sources import cover_caption, cover_of
+
+    cover = cover_of(data)
+    return LoadedBody(body, cover=(cover, cover_caption(data) or "cover") if cover else None)
 
 
 def parse_local_feed(feed: FeedConfig, max_bytes: int = 10 * 1024 * 1024) -> tuple[list[Article], str]:

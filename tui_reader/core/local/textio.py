@@ -61,6 +61,11 @@ def read_text_and_stat(
     return clean_text(text), tuple(notes), info
 
 
+def read_bytes(path: Path | str, max_bytes: int) -> bytes:
+    """A regular file's bytes, at most ``max_bytes``; :class:`NotReadable` otherwise."""
+    return _read_bytes(path, max_bytes)[0]
+
+
 def _read_bytes(path: Path | str, max_bytes: int) -> tuple[bytes, os.stat_result]:
     too_big = f"file larger than {_size_text(max_bytes)}"
     try:

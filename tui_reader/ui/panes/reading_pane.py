@@ -22,6 +22,7 @@ from tui_reader.ui.keys import named
 from tui_reader.ui.texts import article_header, reading_status, shown_percent
 from tui_reader.ui.widgets.document_view import DocumentView
 from tui_reader.ui.widgets.page import MEASURE
+from tui_reader.ui.widgets.picture_view import PictureView
 from tui_reader.ui.widgets.toc import TocList
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ class ReadingPane(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(id="article-header")
         with Horizontal(id="reader-body"):
-            yield DocumentView(id="document", measure=self._measure)
+            yield PictureView(id="document", measure=self._measure)
             yield TocList(id="toc")
         yield Input(placeholder="find in article", id="find-input", select_on_focus=False)
         yield Static(id="reader-status")
@@ -128,6 +129,8 @@ class ReadingPane(Vertical):
         resume = self.state.get(article.key).position if position is None else position
         if anchor or not 0.0 < resume < READ_AT_END:
             resume = 0.0
+        if isinstance(view, PictureView):
+            view.open_article(article, loaded.cover)
         view.load(document, resume, anchor)
         self.query_one(TocList).set_headings(document.headings)
         self.query_one("#reader-body").set_class(bool(document.headings), "-has-toc")

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from tui_reader.core.markdown.document import Document
+    from tui_reader.ui.pictures.shelf import PictureShelf
 
 CACHE_SECTIONS = 400
 
@@ -134,6 +135,7 @@ class SectionLines:
     def __init__(self) -> None:
         self.strips: dict[int, list[Strip]] = {}
         self.links: dict[int, list[str]] = {}
+        self.pictures: PictureShelf | None = None  # draws images; None: their labels
 
     def clear(self) -> None:
         self.strips.clear()
@@ -147,7 +149,7 @@ class SectionLines:
         # not with the list.
         from tui_reader.ui.render import render_document_section
 
-        rendered = render_document_section(document, index)
+        rendered = render_document_section(document, index, self.pictures)
         self.links[index] = rendered.links
         options = console.options.update(highlight=False)
         strips: list[Strip] = []

@@ -1,0 +1,104 @@
+"""The document view with pictures: images drawn where the Markdown puts them.
+
+A :class:`DocumentView` whose sections draw their images through a
+:class:`~tui_reader.ui.pictures.shelf.PictureShelf`. When pictures arrive, the sections
+that wait for them are drawn again, and the view keeps the text on screen still as their
+heights change (the same settling as for any section measured late). ``i`` switches
+between pictures and their alt text.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+from tui_reader.ui.bindings import PICTURE_BINDINGS
+from tui_reader.ui.pictures.shelf import PictureShelf
+from tui_reader.ui.widgets.document_view import DocumentView
+from tui_reader.ui.widgets.page import MEASURE
+
+if TYPE_CHECKING:
+    from tui_reader.core.article import Article
+
+PICTURE_HEIGHT = 0.5  # of the pane's height, at most
+
+
+class PictureView(DocumentView):
+    """Shows a document with its pictures."""
+
+    BINDINGS = PICTURE_BINDINGS
+
+    def __init__(self, *, id: str | None = None, measure: int = MEASURE) -> None:  # noqa: A002
+        super().__init__(id=id, measure=measure)
+        self.pictures = PictureShelf(lambda: self.post_message(self.PicturesArrived()))
+        self._cache.pictures = self.pictures
+
+    def on_mount(self) -> None:
+        self.pictures.mode = getattr(self.app, "images", "off")
+        self.pictures.cache_limit = getattr(self.app, "image_cache_bytes", None)
+
+    class PicturesArrived(Message):
+        """Pictures were loaded (or failed) in a worker thread."""
+
+    def on_picture_view_pictures_arrived(self, event: PicturesArrived) -> None:
+        event.stop()
+        self._pictures_ready(self.pictures.arrived())
+
+    def _report_move(self) -> None:
+        super()._report_move()
+        self.pictures.near = self.top_section
+
+    def open_article(self, article: Article, cover: tuple[str, str] | None) -> None:
+        """Resolve the next document's images against ``article``."""
+        self.pictures.open_article(article, cover)
+
+    def _estimate_all(self) -> None:
+        self._size_pictures()
+        super()._estimate_all()
+
+    def _size_pictures(self) -> None:
+        height = self.scrollable_content_region.height or self.app.size.height
+        self.pictures.resize(self.page.text, int(height * PICTURE_HEIGHT))
+
+    def _pictures_ready(self, sections: set[int]) -> None:
+        """Draw again the sections whose pictures came, keeping the line at the top of
+        the view where it is (a picture above it pushes nothing on screen; at the top of
+        the article, the picture shows where the text was), or the end in view when the
+        view was at the end."""
+        layout = self.section_heights
+        if self.document is None or not sections:
+            return
+        top = round(self.scroll_y)
+        at_end = top > 0 and self.at_end  # after G, the end stays in view
+        anchor = layout.section_at(top)
+        delta = top - layout.offsets[anchor]
+        moved = False
+        for index in sections:
+            if index >= len(layout.heights):
+                continue
+            if self._lines.pop(index, None) is None:
+                layout.exact[index] = False  # measured when it comes into view again
+            else:
+                moved |= layout.measure(index, self._height_of(index))
+        if moved:
+            self._recount()
+            y = self._max_y() if at_end else layout.offsets[anchor] + delta
+            self._set_y(max(0, min(y, self._max_y())))
+            self._report_move()
+        self.refresh()
+
+    def action_toggle_images(self) -> None:
+        """Pictures or their alt text (i)."""
+        if self.pictures.mode == "off":
+            self.notify('Pictures are off (images = "off" or --no-images)', timeout=3)
+            return
+        self.pictures.shown = not self.pictures.shown
+        self.notify(
+            "Pictures shown" if self.pictures.shown else "Alt text instead of pictures", timeout=2
+        )
+        if self.document is not None:
+            fraction = self.fraction
+            self._estimate_all()
+            self.goto_fraction(fraction)
+            self.refresh()
