@@ -109,3 +109,20 @@ def ask_terminal(timeout: float = QUERY_TIMEOUT) -> Answers:
     finally:
         termios.tcsetattr(fd, termios.TCSANOW, saved)  # keep keys typed meanwhile
     return parse_answers(data) or Answers(False, False)
+
+
+def cell_pixels() -> tuple[int, int] | None:
+    """A terminal cell's (width, height) in pixels, from the terminal's window size
+    (TIOCGWINSZ); None when the terminal does not say (many report 0 pixels)."""
+    try:
+        import fcntl
+        import struct
+        import termios
+
+        packed = fcntl.ioctl(sys.__stdout__.fileno(), termios.TIOCGWINSZ, b"\0" * 8)  # type: ignore[union-attr]
+        rows, columns, width, height = struct.unpack("HHHH", packed)
+    except (OSError, ValueError, AttributeError, ImportError):
+        return None
+    if not (rows and columns and width and height):
+        return None
+    return max(1, width // columns), max(1, height // rows)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual.message import Message
+from textual.strip import Strip
 
 from tui_reader.ui.bindings import PICTURE_BINDINGS
 from tui_reader.ui.pictures.shelf import PictureShelf
@@ -37,6 +38,36 @@ class PictureView(DocumentView):
     def on_mount(self) -> None:
         self.pictures.mode = getattr(self.app, "images", "off")
         self.pictures.cache_limit = getattr(self.app, "image_cache_bytes", None)
+        if self.pictures.mode in ("kitty", "sixel"):
+            from tui_reader.core.images.protocol import cell_pixels
+            from tui_reader.ui.pictures.graphics import GraphicsOutput
+
+            self.pictures.cell = cell_pixels() or self.pictures.cell
+            self.pictures.output = GraphicsOutput(self._write_to_terminal)
+
+    def on_unmount(self) -> None:
+        if self.pictures.output is not None:
+            self.pictures.output.close()
+
+    def _write_to_terminal(self, text: str) -> None:
+        """Write graphics commands through Textual's driver (it has no public way), so
+        they reach the terminal in order with the frames."""
+        driver = self.app._driver
+        if driver is not None:
+            driver.write(text)
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        output = self.pictures.output
+        if output is None or self.pictures.mode != "sixel":
+            return strip
+        region = self.content_region
+        row = region.y + y
+        # Not under another screen (a modal's backdrop shows this one dimmed), and not
+        # on the terminal's last row, where a sixel's end would scroll the screen.
+        if not self.screen.is_active or row >= self.app.size.height - 1:
+            return strip
+        return output.place_sixels(strip, region.x, row)
 
     class PicturesArrived(Message):
         """Pictures were loaded (or failed) in a worker thread."""
