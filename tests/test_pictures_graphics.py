@@ -181,22 +181,32 @@ def test_a_two_colour_picture_is_two_registers_and_runs() -> None:
     assert "!40" in images[0]  # a row of one colour is one repeat
 
 
-def test_the_output_paints_a_lines_sixel_at_its_place_after_its_cells() -> None:
+def test_the_output_paints_the_sixel_lines_the_view_drew_at_their_places() -> None:
     from rich.segment import Segment
     from textual.strip import Strip
 
     graphic = decode_pixels(files.two_colour("PNG", (40, 40)), 10, 10, CELL)
     drawn = sixel_drawn(graphic)
     assert (drawn.width, len(drawn.lines)) == (4, 2)
-    output = GraphicsOutput(lambda _text: None)
-    strip = Strip([Segment("     "), *drawn.lines[1], Segment("  ")])
-    placed = output.place_sixels(strip, 3, 12)
-    assert placed.cell_length == strip.cell_length == 11
-    assert placed.text.startswith("     " + "    ")
-    escape = list(placed)[-1].text
-    assert escape.startswith("\x1b7\x1b[13;9H\x1bP") and escape.endswith("\x1b\\\x1b8")
-    assert [tuple(p) for p in output.placed] == [(8, 12, 40, 20)]
-    assert output.place_sixels(Strip([Segment("text")]), 3, 4).text == "text"
+    written: list[str] = []
+    output = GraphicsOutput(written.append)
+    for y, line in ((3, drawn.lines[0]), (4, drawn.lines[1])):
+        output.note_line(y, Strip([Segment("     "), *line, Segment("  ")]))
+    output.paint_sixels(left=2, top=10, height=20, last_row=39)
+    assert [tuple(p) for p in output.placed] == [(7, 13, 40, 20), (7, 14, 40, 20)]
+    (paint,) = written
+    assert paint.startswith("\x1b7\x1b[14;8H\x1bP") and paint.endswith("\x1b\\\x1b8")
+    images = re.findall(r"\x1bP.*?\x1b\\", paint)
+    top, bottom = (paint_sixel(image)[0][0] for image in images)
+    assert near(top, files.RED) and near(bottom, files.BLUE)
+    # A line drawn again without a picture forgets its image; none past the view or on
+    # the last row (a sixel there would scroll the screen).
+    output.note_line(3, Strip([Segment("text")]))
+    output.placed.clear()
+    output.paint_sixels(left=2, top=10, height=20, last_row=14)
+    assert not output.placed
+    output.paint_sixels(left=2, top=10, height=4, last_row=39)
+    assert not output.placed
 
 
 def test_the_sequences_hold_only_keys_numbers_and_pixel_data() -> None:

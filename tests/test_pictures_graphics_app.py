@@ -17,6 +17,7 @@ from tests import picture_files as files
 from tests.test_pictures_app import reading as open_post
 from tests.test_pictures_app import write_post
 from tui_reader.core.images import kitty
+from tui_reader.ui.pictures.graphics import Placed
 from tui_reader.ui.widgets.picture_view import PictureView
 
 SIZE = (120, 40)
@@ -38,11 +39,14 @@ def lines_of(view: PictureView) -> list[str]:
     return [strip.text for strip in view.render_lines(Region(0, 0, *view.size))]
 
 
-def paint(view: PictureView) -> list[str]:
-    """Draw every line of the view afresh (render_lines may answer from Textual's cache),
-    as the compositor does after a refresh: the sixel lines are painted."""
-    strips = [view.render_line(y) for y in range(view.scrollable_content_region.height)]
-    return ["".join(s.text for s in strip if not s.control) for strip in strips]
+async def frame(pilot: Pilot, view: PictureView) -> list[Placed]:
+    """The sixel lines painted after the next frame the app writes."""
+    output = view.pictures.output
+    assert output is not None
+    output.placed.clear()
+    view.refresh()
+    await pilot.pause()
+    return list(output.placed)
 
 
 def post(tmp_path: Path) -> Path:
@@ -90,14 +94,11 @@ async def test_kitty_draws_placeholders_after_sending_the_image_once(tmp_path: P
 
 
 async def test_sixel_paints_each_picture_line_where_its_cells_are(tmp_path: Path) -> None:
-    async with reading(post(tmp_path), "sixel") as (pilot, view, _written):
-        output = view.pictures.output
-        assert output is not None
+    async with reading(post(tmp_path), "sixel") as (pilot, view, written):
         cell_width, cell_height = view.pictures.cell
-        output.placed.clear()
-        lines = paint(view)
+        placed = await frame(pilot, view)
+        lines = lines_of(view)
         caption = next(n for n, line in enumerate(lines) if ALT in line)
-        placed = list(output.placed)
         region = view.content_region
         # One image per line of the picture, in the blank lines over its caption.
         assert [p.y - region.y for p in placed] == list(range(caption - len(placed), caption))
@@ -109,30 +110,27 @@ async def test_sixel_paints_each_picture_line_where_its_cells_are(tmp_path: Path
         page = view.page
         columns = -(-width // cell_width)
         assert placed[0].x == region.x + page.left + (page.text - columns) // 2
-        # A scroll paints them again one row higher; lines scrolled off are not painted.
+        # Written after the frame, each at its place, the cursor saved and restored.
+        last = written[-1]
+        assert last.startswith("\x1b7") and last.endswith("\x1b8")
+        moves = re.findall(r"\x1b\[(\d+);(\d+)H\x1bP", last)
+        assert [(int(r) - 1, int(c) - 1) for r, c in moves] == [(p.y, p.x) for p in placed]
+        # A scroll paints them again two rows higher; lines scrolled off are not painted.
         await pilot.press("j", "j")
-        await pilot.pause()
-        output.placed.clear()
-        paint(view)
-        assert [p.y for p in output.placed] == [p.y - 2 for p in placed if p.y - 2 >= region.y]
+        moved = await frame(pilot, view)
+        assert [p.y for p in moved] == [p.y - 2 for p in placed if p.y - 2 >= region.y]
         await pilot.press("G")
-        await pilot.pause()
-        output.placed.clear()
-        paint(view)
-        assert not output.placed
+        assert not await frame(pilot, view)
         await pilot.press("g")
-        await pilot.pause()
-        output.placed.clear()
-        paint(view)
-        assert list(output.placed) == placed
+        assert await frame(pilot, view) == placed
 
 
 async def test_sixel_is_not_painted_under_another_screen(tmp_path: Path) -> None:
     async with reading(post(tmp_path), "sixel") as (pilot, view, _written):
-        output = view.pictures.output
-        assert output is not None
+        assert await frame(pilot, view)
         await pilot.press("question_mark")
         await pilot.pause()
-        output.placed.clear()
-        paint(view)
-        assert not output.placed
+        assert not await frame(pilot, view)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert await frame(pilot, view)

@@ -7,11 +7,13 @@ protocol, so the reading pane lays it out like any text:
   colour; the image itself is sent once, by :class:`GraphicsOutput`, on the interface's
   thread when the picture arrives, before the frame that shows its cells.
 * **sixel**: the cells are blank, and each line carries a zero-width marker holding that
-  line's sixel image. When the view draws the line, :meth:`GraphicsOutput.place_sixels`
-  appends the image, moved to the line's place on screen, after the line's cells: the
-  blank cells clear the line first, then the image is painted over them. Textual draws a
-  line again whenever it changes (a scroll redraws them all), so a picture follows the
-  text, and only the lines on screen are painted.
+  line's sixel image. As the view draws its lines it notes which of them carry one
+  (:meth:`GraphicsOutput.note_line`); after each frame Textual has written, those images
+  are painted at their lines' places (:meth:`GraphicsOutput.paint_sixels`), over the
+  blank cells the frame wrote. So a picture follows the text as it scrolls, only the
+  lines on screen are painted, and whatever a frame wrote over a picture (a toast that
+  went) is painted over again. The images cannot travel inside the frame: Textual's
+  compositor counts a sequence's characters as cells and cuts it at its regions' edges.
 
 All escape sequences go to the terminal through Textual's driver, in order with the
 frames; they are built from numbers and pixel data only.
@@ -25,14 +27,13 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from rich.color import Color
-from rich.segment import ControlType, Segment
+from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
 from tui_reader.core.images import kitty
 
 SIXEL = "tui-reader-sixel"  # the marker's tag in a segment's control codes
-_ESCAPE = ((ControlType.CURSOR_FORWARD, 0),)  # any control: the strip counts it zero cells
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +99,7 @@ class GraphicsOutput:
         self.write = write  # to the terminal
         self.images: set[int] = set()
         self.placed: deque[Placed] = deque(maxlen=256)
+        self.rows: dict[int, tuple[int, SixelLine]] = {}  # view line -> (column, image)
 
     def send(self, drawn: Drawn) -> None:
         """Send a kitty picture's image, once."""
@@ -117,21 +119,29 @@ class GraphicsOutput:
             self.write("".join(kitty.delete(image_id) for image_id in sorted(self.images)))
             self.images.clear()
 
-    def place_sixels(self, strip: Strip, left: int, row: int) -> Strip:
-        """``strip`` drawn at screen row ``row`` from column ``left``, with its sixel
-        image painted after its cells when it has one."""
+    def note_line(self, y: int, strip: Strip) -> None:
+        """The view drew ``strip`` as its line ``y``: remember the sixel image it carries
+        (or that it carries none now)."""
         x = 0
         for segment in strip:
             control = segment.control
             if control and control[0][0] == SIXEL:
-                line: SixelLine = control[0][1]  # type: ignore[assignment]
-                self.placed.append(Placed(left + x, row, line.width, line.height))
-                paint = f"\x1b7\x1b[{row + 1};{left + x + 1}H{line.data}\x1b8"
-                return Strip([*strip, Segment(paint, None, _ESCAPE)], strip.cell_length)
+                self.rows[y] = (x, control[0][1])  # type: ignore[assignment]
+                return
             x += segment.cell_length
-        return strip
+        self.rows.pop(y, None)
 
-
-def has_sixel(strip: Strip) -> bool:
-    """Whether a line carries a sixel image."""
-    return any(segment.control and segment.control[0][0] == SIXEL for segment in strip)
+    def paint_sixels(self, left: int, top: int, height: int, last_row: int) -> None:
+        """Paint the sixel images of the view's lines, the view's text starting at
+        screen column ``left`` and row ``top``, ``height`` lines high; none on or past
+        ``last_row`` (a sixel's end there would scroll the screen)."""
+        paints = []
+        for y, (x, line) in sorted(self.rows.items()):
+            row = top + y
+            if y >= height or row >= last_row:
+                continue
+            self.placed.append(Placed(left + x, row, line.width, line.height))
+            paints.append(f"\x1b[{row + 1};{left + x + 1}H{line.data}")
+        if paints:
+            # Saved and restored: the cursor and its attributes stay as the frame left them.
+            self.write("\x1b7" + "".join(paints) + "\x1b8")

@@ -9,6 +9,7 @@ between pictures and their alt text.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -44,10 +45,14 @@ class PictureView(DocumentView):
 
             self.pictures.cell = cell_pixels() or self.pictures.cell
             self.pictures.output = GraphicsOutput(self._write_to_terminal)
+            if self.pictures.mode == "sixel":
+                self.app.after_frame.append(self.paint_sixels)
 
     def on_unmount(self) -> None:
         if self.pictures.output is not None:
             self.pictures.output.close()
+        with suppress(ValueError):
+            self.app.after_frame.remove(self.paint_sixels)
 
     def _write_to_terminal(self, text: str) -> None:
         """Write graphics commands through Textual's driver (it has no public way), so
@@ -58,16 +63,20 @@ class PictureView(DocumentView):
 
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
+        if self.pictures.mode == "sixel" and self.pictures.output is not None:
+            self.pictures.output.note_line(y, strip)
+        return strip
+
+    def paint_sixels(self) -> None:
+        """Paint the sixel pictures on screen over the frame just written (the app calls
+        this after every frame). Not under another screen: a modal's backdrop shows this
+        one dimmed, and the picture would cover the modal."""
         output = self.pictures.output
-        if output is None or self.pictures.mode != "sixel":
-            return strip
+        if output is None or not output.rows or not self.screen.is_active or not self.display:
+            return
         region = self.content_region
-        row = region.y + y
-        # Not under another screen (a modal's backdrop shows this one dimmed), and not
-        # on the terminal's last row, where a sixel's end would scroll the screen.
-        if not self.screen.is_active or row >= self.app.size.height - 1:
-            return strip
-        return output.place_sixels(strip, region.x, row)
+        height = self.scrollable_content_region.height
+        output.paint_sixels(region.x, region.y, height, self.app.size.height - 1)
 
     class PicturesArrived(Message):
         """Pictures were loaded (or failed) in a worker thread."""
