@@ -116,6 +116,15 @@ def test_a_large_image_is_sent_in_chunks_that_add_up_to_it() -> None:
     assert commands[-1][0]["a"] == "p"
 
 
+def test_inside_tmux_each_command_is_passed_through_with_its_escs_doubled() -> None:
+    commands = kitty.transmit(7, bytes(4000), 2, 2) + kitty.delete(7)
+    wrapped = kitty.through_tmux(commands)
+    parts = re.findall(r"\x1bPtmux;(.*?)(?<!\x1b)\x1b\\", wrapped, re.S)
+    assert "".join(f"\x1bPtmux;{part}\x1b\\" for part in parts) == wrapped
+    assert len(parts) == len(kitty_commands(commands)) == 4
+    assert "".join(part.replace("\x1b\x1b", "\x1b") for part in parts) == commands
+
+
 def test_kitty_placeholders_name_each_cells_row_and_column_and_the_id_in_colour() -> None:
     graphic = decode_pixels(files.two_colour("PNG", (120, 100)), 12, 5, CELL)
     drawn = kitty_drawn(graphic, 0x0A0B0C)

@@ -13,6 +13,8 @@ Facts of the protocol (https://sw.kovidgoyal.net/kitty/graphics-protocol/) this 
   row/column diacritics table (the n-th mark means row or column n), in a foreground
   colour that is the image id (24-bit RGB: id = r << 16 | g << 8 | b).
 * ``a=d,d=I,i=ID`` deletes the image and its placements, freeing its memory.
+* Inside tmux the commands reach the terminal only wrapped in tmux's passthrough DCS;
+  the placeholder cells are text, which tmux keeps and redraws like any other.
 
 The cells are ordinary text to Textual: they scroll, clip and redraw like any other, and
 the escape sequences are written once per picture, outside a frame. The payload is a PNG
@@ -85,6 +87,17 @@ def transmit(image_id: int, png_data: bytes, columns: int, lines: int) -> str:
 def delete(image_id: int) -> str:
     """The command that deletes image ``image_id`` and frees its memory."""
     return _command(f"a=d,d=I,i={image_id},q=2")
+
+
+def through_tmux(commands: str) -> str:
+    """The commands wrapped for tmux to pass on to the terminal outside it (tmux 3.3+
+    with ``allow-passthrough on``): each in its own passthrough DCS, its ESCs doubled."""
+    parts = commands.split("\x1b\\")
+    return "".join(
+        "\x1bPtmux;" + (part + "\x1b\\").replace("\x1b", "\x1b\x1b") + "\x1b\\"
+        for part in parts
+        if part
+    )
 
 
 def placeholder_row(row: int, columns: int) -> str:

@@ -27,8 +27,11 @@ ATTRIBUTES_QUERY = "\x1b[c"  # every terminal answers this, so it ends the wait
 QUERY_TIMEOUT = 0.3
 _KITTY_OK = re.compile(rb"\x1b_Gi=31;OK\x1b\\")
 _ATTRIBUTES = re.compile(rb"\x1b\[\?([0-9;]*)c")
-KITTY_TERMINALS = ("kitty", "wezterm", "ghostty")  # TERM or TERM_PROGRAM, lower case
-SIXEL_TERMINALS = ("foot", "mlterm", "contour", "vscode")
+# TERM or TERM_PROGRAM, lower case. Kitty pictures are drawn with the protocol's Unicode
+# placeholders, which kitty and Ghostty draw; WezTerm and Konsole speak the protocol but
+# not its placeholders (WezTerm draws such an image at the cursor), and both draw sixel.
+KITTY_TERMINALS = ("kitty", "ghostty")
+SIXEL_TERMINALS = ("foot", "mlterm", "contour", "vscode", "wezterm")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +64,8 @@ def from_environment(env: Mapping[str, str]) -> str:
     program = env.get("TERM_PROGRAM", "").lower()
     if any(name in term or name in program for name in KITTY_TERMINALS):
         return "kitty"
-    if env.get("KONSOLE_VERSION"):
-        return "kitty"
+    if env.get("KONSOLE_VERSION"):  # sixel since Konsole 22.04
+        return "sixel"
     if any(name in term or name in program for name in SIXEL_TERMINALS):
         return "sixel"
     if env.get("WT_SESSION"):  # Windows Terminal draws sixel since 1.22

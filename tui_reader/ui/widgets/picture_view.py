@@ -9,6 +9,7 @@ between pictures and their alt text.
 
 from __future__ import annotations
 
+import os
 from contextlib import suppress
 from typing import TYPE_CHECKING
 
@@ -44,7 +45,12 @@ class PictureView(DocumentView):
             from tui_reader.ui.pictures.graphics import GraphicsOutput
 
             self.pictures.cell = cell_pixels() or self.pictures.cell
-            self.pictures.output = GraphicsOutput(self._write_to_terminal)
+            write = self._write_to_terminal
+            if self.pictures.mode == "kitty" and os.environ.get("TMUX"):
+                from tui_reader.core.images.kitty import through_tmux
+
+                write = lambda text: self._write_to_terminal(through_tmux(text))  # noqa: E731
+            self.pictures.output = GraphicsOutput(write)
             if self.pictures.mode == "sixel":
                 self.app.after_frame.append(self.paint_sixels)
 
