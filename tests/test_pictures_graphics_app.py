@@ -115,6 +115,7 @@ async def test_sixel_paints_each_picture_line_where_its_cells_are(tmp_path: Path
         assert last.startswith("\x1b7") and last.endswith("\x1b8")
         moves = re.findall(r"\x1b\[(\d+);(\d+)H\x1bP", last)
         assert [(int(r) - 1, int(c) - 1) for r, c in moves] == [(p.y, p.x) for p in placed]
+        assert "flag" not in "".join(written) and "Red" not in "".join(written)
         # A scroll paints them again two rows higher; lines scrolled off are not painted.
         await pilot.press("j", "j")
         moved = await frame(pilot, view)
