@@ -6,6 +6,7 @@
     tui-reader refresh
     tui-reader import-opml FILE
     tui-reader export-opml
+    tui-reader sync
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 
 from tui_reader import __version__
 
-COMMANDS = ("list", "refresh", "import-opml", "export-opml")
+COMMANDS = ("list", "refresh", "import-opml", "export-opml", "sync")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -70,6 +71,8 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
         parser.add_argument("file", metavar="FILE")
     elif command == "export-opml":
         parser.description = "Print the configured feeds as OPML 2.0."
+    elif command == "sync":
+        parser.description = "One sync round with the [sync] server of the config file."
     return parser
 
 

@@ -59,6 +59,7 @@ def open_reader(
             feeds=feeds,
             scan=scan,
             check_store=True,
+            sync=config.sync,
         )
         app.run()
     finally:

@@ -13,6 +13,9 @@ Example::
     [keys]
     toggle_toc = "T,f2"
 
+    [sync]                       # see core/sync/settings.py
+    service = "ttrss"
+
 A broken config file is reported (with the file name and the problem) and the reader
 starts with what it could read, never with a crash.
 """
@@ -27,6 +30,7 @@ from pathlib import Path
 from tui_reader.core.markdown.readtime import HUGO_WPM
 from tui_reader.core.sanitize import HTTP_SCHEMES, clean_error, clean_line, clean_tags, safe_url
 from tui_reader.core.sources import FeedConfig
+from tui_reader.core.sync.settings import SyncConfig, parse_sync
 
 
 @dataclass
@@ -40,6 +44,7 @@ class Config:
     errors: list[str] = field(default_factory=list)
     path: Path | None = None
     exists: bool = False
+    sync: SyncConfig | None = None  # the [sync] table (core/sync/settings.py)
 
 
 def load_config(path: Path) -> Config:
@@ -72,6 +77,9 @@ def load_config(path: Path) -> Config:
     keys = data.get("keys", {})
     if isinstance(keys, dict):
         config.keys = {str(k): str(v) for k, v in keys.items() if isinstance(v, str)}
+    if "sync" in data:
+        config.sync, problems = parse_sync(data["sync"], path)
+        config.errors.extend(problems)
     return config
 
 
