@@ -26,11 +26,14 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui_reader.core.markdown.readtime import HUGO_WPM
 from tui_reader.core.sanitize import HTTP_SCHEMES, clean_error, clean_line, clean_tags, safe_url
 from tui_reader.core.sources import FeedConfig
-from tui_reader.core.sync.settings import SyncConfig, parse_sync
+
+if TYPE_CHECKING:
+    from tui_reader.core.sync.settings import SyncConfig
 
 
 @dataclass
@@ -77,7 +80,9 @@ def load_config(path: Path) -> Config:
     keys = data.get("keys", {})
     if isinstance(keys, dict):
         config.keys = {str(k): str(v) for k, v in keys.items() if isinstance(v, str)}
-    if "sync" in data:
+    if "sync" in data:  # read only by those who sync: nothing added to everyone's start
+        from tui_reader.core.sync.settings import parse_sync
+
         config.sync, problems = parse_sync(data["sync"], path)
         config.errors.extend(problems)
     return config

@@ -10,8 +10,8 @@ taken them (:meth:`SyncTables.delivered`) or a later server change won
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from tui_reader.core.sanitize import clean_error
 from tui_reader.core.store.codecs import decode_key, encode_key, now_iso, parse_datetime
@@ -20,9 +20,11 @@ from tui_reader.core.store.schema import IN_CHUNK
 
 FIELDS = ("read", "starred")
 
+# Records are NamedTuples: this module loads with the store at every start, and a frozen
+# dataclass costs several times as much to define.
 
-@dataclass(frozen=True, slots=True)
-class SyncedFeed:
+
+class SyncedFeed(NamedTuple):
     """A server feed as the library maps it: ``store_url`` holds its entries."""
 
     remote_id: int
@@ -31,8 +33,7 @@ class SyncedFeed:
     last_id: int
 
 
-@dataclass(frozen=True, slots=True)
-class QueuedChange:
+class QueuedChange(NamedTuple):
     """One change made in the reader, waiting for the server."""
 
     id: int
@@ -43,8 +44,7 @@ class QueuedChange:
     changed_at: datetime | None
 
 
-@dataclass(frozen=True, slots=True)
-class SyncStatus:
+class SyncStatus(NamedTuple):
     """An account's last round: when tried, when it last worked, what went wrong."""
 
     last_try: datetime | None
