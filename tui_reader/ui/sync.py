@@ -101,7 +101,8 @@ class SyncRunner:
 
         try:
             if self._service is None:
-                self._client = sync_client(self.limits)
+                if self._client is None:
+                    self._client = sync_client(self.limits)
                 self._service = await asyncio.to_thread(make_service, self.config, self._client)
             report = await sync_round(
                 self._service, store, analyse=analyse, plain_text=plain_text
