@@ -269,3 +269,28 @@ def test_offline_changes_wait_in_the_library_and_go_in_order(ttrss: TtrssServer)
     server = ttrss.headlines(feed)
     assert server[f"Entry 1 of {seed}"] == (False, False)
     assert server[f"Entry 2 of {seed}"] == (True, True)
+
+
+def test_a_server_answering_errors_keeps_the_queue_until_it_answers_again(
+    ttrss: TtrssServer,
+) -> None:
+    feed, seed = ttrss.subscribe(2)
+    write_config()
+    assert cli("sync").returncode == 0
+    with Store(database_file()) as store:
+        store.set_read(by_title(store)[f"Entry 1 of {seed}"], True)
+    api = "pref_name = 'ENABLE_API_ACCESS' and owner_uid = 1"
+    ttrss.sql(f"update ttrss_user_prefs set value = 'false' where {api}")
+    try:
+        for _ in range(2):  # round after round of error answers
+            done = cli("sync")
+            assert done.returncode == 1
+            assert done.stderr.strip().endswith("the API is disabled for admin")
+    finally:
+        ttrss.sql(f"update ttrss_user_prefs set value = 'true' where {api}")
+    with Store(database_file()) as store:
+        assert store.queue_length() == 1
+        assert len(store.feed_articles()) == 2
+    done = cli("sync")
+    assert done.returncode == 0, done.stderr
+    assert ttrss.headlines(feed)[f"Entry 1 of {seed}"] == (True, False)
