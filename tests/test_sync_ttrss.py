@@ -294,3 +294,18 @@ def test_a_server_answering_errors_keeps_the_queue_until_it_answers_again(
     done = cli("sync")
     assert done.returncode == 0, done.stderr
     assert ttrss.headlines(feed)[f"Entry 1 of {seed}"] == (True, False)
+
+
+def test_a_feed_both_configured_and_on_the_server_comes_from_the_server_once(
+    ttrss: TtrssServer,
+) -> None:
+    _, seed = ttrss.subscribe(3)
+    url = f"http://0.0.0.0/feed.xml?seed={seed}&n=3"
+    write_config(f'password = "{PASSWORD}"\n\n[[feeds]]\nurl = "{url}"\ntitle = "Mine"\n')
+    assert cli("sync").returncode == 0
+    done = cli("refresh")
+    assert done.returncode == 0, done.stderr
+    assert "skipped   Mine: synced from the server" in done.stdout
+    with Store(database_file()) as store:
+        assert store.get_feed(url) is None  # not fetched a second time
+        assert len(store.feed_articles()) == 3
