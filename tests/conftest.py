@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+# The real Tiny Tiny RSS for the sync tests (session-wide, started on first use).
+from tests.ttrss_server import ttrss, ttrss_session  # noqa: F401
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_content"
 

@@ -8,6 +8,7 @@
     tui-reader import URL|FILE [--pick N]
     tui-reader import-opml FILE
     tui-reader export-opml
+    tui-reader sync
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Sequence
 
 from tui_reader import __version__
 
-COMMANDS = ("list", "refresh", "read", "import", "import-opml", "export-opml")
+COMMANDS = ("list", "refresh", "read", "import", "import-opml", "export-opml", "sync")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -104,6 +105,8 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
         parser.add_argument("file", metavar="FILE")
     elif command == "export-opml":
         parser.description = "Print the configured feeds as OPML 2.0."
+    elif command == "sync":
+        parser.description = "One sync round with the [sync] server of the config file."
     return parser
 
 

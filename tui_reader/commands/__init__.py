@@ -41,6 +41,10 @@ def run(command: str | None, args: argparse.Namespace) -> int:
     if not 20 <= wpm <= 5000:
         error("--wpm must be between 20 and 5000")
         return 2
+    if command == "sync":
+        from tui_reader.commands.sync import sync_command
+
+        return sync_command(config)
     if command == "read":
         from tui_reader.commands.read import read_command
 
@@ -61,7 +65,7 @@ def run(command: str | None, args: argparse.Namespace) -> int:
             return import_opml(config, Path(args.file))
         return export_opml(config)
     sources, feeds = resolve_sources(args.sources, config)
-    if not sources and not feeds:
+    if not sources and not feeds and (command == "list" or config.sync is None):
         print(NO_SOURCE.format(path=config_file()), file=sys.stderr)
         return 2
     if command == "list":

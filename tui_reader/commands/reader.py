@@ -63,6 +63,7 @@ def open_reader(
             check_store=True,
             images=images,
             image_cache_bytes=config.image_cache_mb * 1024 * 1024,
+            sync=config.sync,
         )
         app.run()
     finally:

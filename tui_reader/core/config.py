@@ -16,6 +16,9 @@ Example::
     [keys]
     toggle_toc = "T,f2"
 
+    [sync]                       # see core/sync/settings.py
+    service = "ttrss"
+
 A broken config file is reported (with the file name and the problem) and the reader
 starts with what it could read, never with a crash.
 """
@@ -26,11 +29,15 @@ import os
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui_reader.core.fulltext.policy import parse_mode
 from tui_reader.core.markdown.readtime import HUGO_WPM
 from tui_reader.core.sanitize import HTTP_SCHEMES, clean_error, clean_line, clean_tags, safe_url
 from tui_reader.core.sources import FeedConfig
+
+if TYPE_CHECKING:
+    from tui_reader.core.sync.settings import SyncConfig
 
 
 @dataclass
@@ -47,6 +54,7 @@ class Config:
     errors: list[str] = field(default_factory=list)
     path: Path | None = None
     exists: bool = False
+    sync: SyncConfig | None = None  # the [sync] table (core/sync/settings.py)
 
 
 def load_config(path: Path) -> Config:
@@ -94,6 +102,11 @@ def load_config(path: Path) -> Config:
     keys = data.get("keys", {})
     if isinstance(keys, dict):
         config.keys = {str(k): str(v) for k, v in keys.items() if isinstance(v, str)}
+    if "sync" in data:  # read only by those who sync: nothing added to everyone's start
+        from tui_reader.core.sync.settings import parse_sync
+
+        config.sync, problems = parse_sync(data["sync"], path)
+        config.errors.extend(problems)
     return config
 
 

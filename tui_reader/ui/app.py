@@ -16,6 +16,7 @@ from contextlib import suppress
 from functools import partial
 from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import App, SystemCommand
@@ -37,6 +38,10 @@ from tui_reader.core.store import Store, StoreDamaged, StoreError, describe, not
 from tui_reader.ui.feeds import FeedsService
 from tui_reader.ui.messages import ScanBatch, ScanFinished, ScanListed
 from tui_reader.ui.screens.main import MainScreen
+
+if TYPE_CHECKING:
+    from tui_reader.core.sync.settings import SyncConfig
+    from tui_reader.ui.sync import SyncRunner
 
 WARM_UP_AFTER = 0.5  # seconds after the warm-up starts before the search text is folded
 KEY_QUIET = 0.15  # seconds without a key before the warm-up goes on
@@ -102,6 +107,7 @@ class ReaderApp(App[None]):
         check_store: bool = False,
         images: str = "off",
         image_cache_bytes: int | None = None,
+        sync: SyncConfig | None = None,
     ) -> None:
         """``scan``: the scan of ``sources`` already started in a child process (the
         command line starts it before importing Textual); without it the app scans in a
@@ -123,6 +129,7 @@ class ReaderApp(App[None]):
             add_articles=self.add_articles,
             progress=lambda: self.main.query_one("#refresh-status", Static),
         )
+        self.sync_runner = self._sync_runner(sync, limits or Limits())
         self._type_ahead: Input | None = None  # a field just opened by a key
         self._keymap = keymap or {}
         self._measure = measure  # the article text's width at most (None: the default)
@@ -136,6 +143,24 @@ class ReaderApp(App[None]):
         # ``tui-reader post.md``: one Markdown file opens straight into its article.
         single = self.sources[0] if len(self.sources) == 1 else ""
         self._open_on_arrival = single if single.lower().endswith(MARKDOWN_SUFFIXES) else None
+
+    def _sync_runner(self, sync: SyncConfig | None, limits: Limits) -> SyncRunner | None:
+        if sync is None:
+            return None
+        from tui_reader.ui.sync import SyncRunner  # only for those who sync
+
+        runner = SyncRunner(
+            self,
+            sync,
+            limits,
+            store=lambda: self.store,
+            state=self.state,
+            add_articles=self.add_articles,
+            status_line=lambda: self.main.query_one("#sync-status", Static),
+            redraw=lambda: self.main.list.refresh_rows(),
+        )
+        self.feeds_service.sync = runner
+        return runner
 
     @property
     def loading(self) -> bool:
@@ -208,6 +233,8 @@ class ReaderApp(App[None]):
         if self._store_unchecked:
             self._store_unchecked = False
             self.set_timer(STORE_CHECK_AFTER, self._check_store)
+        if self.sync_runner is not None:
+            self.set_timer(self.sync_runner.start_after, self.sync_runner.start)
 
     @work(thread=True, group="check-store", exit_on_error=False)
     def _check_store(self) -> None:

@@ -24,6 +24,7 @@ from tui_reader.ui.discovery import wants_discovery
 
 if TYPE_CHECKING:
     from tui_reader.core.feeds.refresh import FeedOutcome
+    from tui_reader.ui.sync import SyncRunner
 
 
 class FeedsService:
@@ -49,6 +50,7 @@ class FeedsService:
         self._add = add_articles
         self._progress = progress
         self.refreshing: set[str] = set()  # URLs being refreshed now
+        self.sync: SyncRunner | None = None  # the sync account, when one is configured
 
     @property
     def store(self) -> Store | None:
@@ -90,6 +92,13 @@ class FeedsService:
                 self._add(articles)
             return
         store = self.store
+        if self.sync is not None:  # a feed the server has too is shown once: its copy
+            try:
+                synced = set(await asyncio.to_thread(store.synced_store_urls))
+            except StoreError:
+                synced = set()
+            feeds = [feed for feed in feeds if feed.url not in synced]
+            self.feeds = [feed for feed in self.feeds if feed.url not in synced]
         for feed in feeds:
             try:
                 articles = await asyncio.to_thread(store.feed_articles, feed.url)
@@ -103,6 +112,9 @@ class FeedsService:
             self.refresh_feeds(stale, quiet=True)
 
     def refresh_all(self) -> None:
+        if not self.feeds and self.sync is not None:
+            self.sync.sync_now()
+            return
         if not self.feeds:
             self.notify("No feeds are configured. Give a feed URL or file as a source.")
             return
@@ -111,6 +123,9 @@ class FeedsService:
     def refresh_feed(self, article: Article | None) -> None:
         if article is None or article.kind != "feed":
             self.notify("Highlight an article from a feed to refresh its feed (R: all feeds).")
+            return
+        if self.sync is not None and article.source in self.sync.store_urls:
+            self.sync.sync_now()  # the server refreshes its feeds: a round brings them
             return
         feed = next((f for f in self.feeds if f.url == article.source), None)
         self.refresh_feeds([feed or FeedConfig(article.source)])
@@ -137,6 +152,8 @@ class FeedsService:
             await self._refresh(feeds, quiet)
         finally:
             self.refreshing.difference_update(feed.url for feed in feeds)
+        if self.sync is not None and not quiet and not self.sync.running:
+            self.sync.sync_now()  # after a refresh, the server's side too
 
     async def _refresh(self, feeds: list[FeedConfig], quiet: bool) -> None:
         store = self.store
@@ -194,9 +211,14 @@ class FeedsService:
             self.notify(str(exc), severity="error", markup=False)
             return
         configured = {feed.url for feed in self.feeds}
+        note = ""
+        if self.sync is not None:
+            configured |= self.sync.store_urls
+            note = self.sync.failing and f"Sync failing: {self.sync.failing}"
         from tui_reader.ui.screens.feeds import FeedsScreen  # loaded on use (DataTable)
 
-        self.app.push_screen(FeedsScreen([r for r in records if r.url in configured] or records))
+        shown = [r for r in records if r.url in configured] or records
+        self.app.push_screen(FeedsScreen(shown, note))
 
 
 def _progress_text(done: int, total: int, new: int, failed: int) -> str:

@@ -31,15 +31,19 @@ class FeedsScreen(ModalScreen[None]):
 
     BINDINGS = FEEDS_SCREEN_BINDINGS
 
-    def __init__(self, records: list[FeedRecord]) -> None:
+    def __init__(self, records: list[FeedRecord], note: str = "") -> None:
+        """``note``: a line above the table (sync failing), "" for none."""
         super().__init__()
         self.records = records
+        self.note = note
 
     def compose(self) -> ComposeResult:
         with Vertical(id="feeds-box"):
             close = named(self.app, "feeds_close")
             title = f"Feeds ({len(self.records)}) — {close} closes"
             yield Label(title, id="picker-title", markup=False)
+            if self.note:
+                yield Label(clean_line(self.note, 500), id="feeds-note", markup=False)
             yield FeedTable(id="feeds-table", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()  # the view's own keys, not the main screen's
 

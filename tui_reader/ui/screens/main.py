@@ -88,6 +88,7 @@ class MainScreen(Screen[None]):
             yield self.list
             yield self.reading
         yield Static(id="refresh-status")
+        yield Static(id="sync-status")  # shown while sync fails (ui/sync.py)
         yield KeyFooter()
 
     def on_mount(self) -> None:
