@@ -1,6 +1,6 @@
 """The command line: open the reader, or run one of the commands for scripts and cron.
 
-    tui-reader [--wpm N] [SOURCE ...]
+    tui-reader [--wpm N] [--no-watch] [SOURCE ...]
     tui-reader list [SOURCE ...] [--tag T]... [--search Q] [--sort KEY] [--json] [--unread]
                     [--starred] [--max-minutes N]
     tui-reader refresh
@@ -37,6 +37,11 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
             nargs="*",
             metavar="SOURCE",
             help="Markdown files or folders, feed files, or feed URLs (default: the config)",
+        )
+        parser.add_argument(
+            "--no-watch",
+            action="store_true",
+            help="do not watch the folders for changes (config: watch = false)",
         )
         _common(parser)
         return parser

@@ -59,6 +59,8 @@ def run(command: str | None, args: argparse.Namespace) -> int:
         return list_command(sources, feeds, args, wpm)
     from tui_reader.commands.reader import open_reader
 
+    if getattr(args, "no_watch", False):
+        config.watch = False
     missing = [s for s in [*sources, *(feed.url for feed in feeds)] if is_missing(s)]
     if not missing:
         return open_reader(sources, feeds, config, wpm)

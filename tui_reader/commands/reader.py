@@ -59,6 +59,9 @@ def open_reader(
             feeds=feeds,
             scan=scan,
             check_store=True,
+            watch=config.watch,
+            refresh_minutes=config.refresh_minutes,
+            retention=(config.keep_days, config.max_entries_per_feed),
         )
         app.run()
     finally:

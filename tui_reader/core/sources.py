@@ -20,6 +20,7 @@ class FeedConfig:
     url: str
     title: str = ""
     tags: tuple[str, ...] = ()
+    refresh_minutes: int | None = None  # this feed's schedule; None: the global one
 
 
 def is_feed_source(source: str) -> bool:

@@ -22,6 +22,9 @@ from tui_reader.core.store import Store, StoreError
 
 if TYPE_CHECKING:
     from tui_reader.core.feeds.refresh import FeedOutcome
+    from tui_reader.core.feeds.schedule import Scheduler
+
+TICK = 10.0  # seconds between looks at the schedule: an idle reader wakes up rarely
 
 
 class FeedsService:
@@ -39,7 +42,15 @@ class FeedsService:
         store: Callable[[], Store | None],
         add_articles: Callable[[list[Article]], None],
         progress: Callable[[], Static],
+        *,
+        refresh_minutes: int = 0,
+        retention: tuple[int | None, int | None] = (None, None),
+        show_changes: Callable[[set[str], list[str]], None] | None = None,
     ) -> None:
+        """``refresh_minutes``: the global schedule (0: refresh only on a key; a feed's
+        own ``refresh_minutes`` still counts); ``retention``: ``keep_days`` and
+        ``max_entries_per_feed``; ``show_changes(changed, removed)``: entries the server
+        changed, and keys the retention removed, after each refresh."""
         self.app = app
         self.feeds = feeds
         self.limits = limits
@@ -47,6 +58,20 @@ class FeedsService:
         self._add = add_articles
         self._progress = progress
         self.refreshing: set[str] = set()  # URLs being refreshed now
+        self.retention = retention
+        self._show_changes = show_changes
+        self.refresh_minutes = refresh_minutes
+        self._scheduler: Scheduler | None = None
+        self._ticking = False
+
+    @property
+    def scheduler(self) -> Scheduler:
+        """Each feed's next fetch. Made on first use: its module is not for the start."""
+        if self._scheduler is None:
+            from tui_reader.core.feeds.schedule import Scheduler
+
+            self._scheduler = Scheduler(self.refresh_minutes)
+        return self._scheduler
 
     @property
     def store(self) -> Store | None:
@@ -105,12 +130,74 @@ class FeedsService:
         feed = next((f for f in self.feeds if f.url == article.source), None)
         self.refresh_feeds([feed or FeedConfig(article.source)])
 
-    def refresh_feeds(self, feeds: list[FeedConfig], quiet: bool = False) -> None:
+    def refresh_feeds(
+        self, feeds: list[FeedConfig], quiet: bool = False, scheduled: bool = False
+    ) -> None:
         """Refresh feeds in the background; the rest of the app keeps answering keys."""
-        self.app.run_worker(self._refresh_feeds(feeds, quiet), group="feeds")
+        self.app.run_worker(self._refresh_feeds(feeds, quiet, scheduled), group="feeds")
 
-    async def _refresh_feeds(self, feeds: list[FeedConfig], quiet: bool) -> None:
-        """``quiet`` (used at start-up for local feed files) shows failures but no progress."""
+    # -- the schedule -------------------------------------------------------------------
+    def start_schedule(self, delay: float) -> None:
+        """Load each feed's next fetch, then look every TICK seconds for feeds due."""
+        if self.feeds and not self._ticking:
+            self._ticking = True
+            self.app.set_timer(delay, lambda: self.app.run_worker(self._load_schedule()))
+
+    async def _load_schedule(self) -> None:
+        store = self.store
+        saved = {}
+        if store is not None:
+            try:
+                saved = await asyncio.to_thread(store.schedules)
+                self._show_changed(await asyncio.to_thread(store.changed_keys), [])
+            except StoreError:
+                saved = {}
+        self.scheduler.load(self.feeds, saved)
+        self.app.set_interval(TICK, self._tick)
+
+    def _tick(self) -> None:
+        due = self.scheduler.due(self.feeds, self.refreshing)
+        if due:
+            self.refresh_feeds(due, quiet=True, scheduled=True)
+
+    def seen(self, key: str) -> None:
+        """An entry marked "updated" was opened: the mark goes, in the library too."""
+        store = self.store
+        if store is not None and store.writable:
+            self.app.run_worker(
+                lambda: store.clear_changed(key), thread=True, exit_on_error=False
+            )
+
+    def _show_changed(self, changed: set[str], removed: list[str]) -> None:
+        if self._show_changes is not None and (changed or removed):
+            self._show_changes(changed, removed)
+
+    async def _after_refresh(self, store: Store, outcomes: list[FeedOutcome]) -> None:
+        """Save the feeds' next slots, prune, and show what changed."""
+        by_url = {feed.url: feed for feed in self.feeds}
+        slots = []
+        for outcome in outcomes:
+            feed = by_url.get(outcome.url) or FeedConfig(outcome.url)
+            slot = self.scheduler.record(feed, outcome.status == "failed", outcome.hints)
+            slots.append((outcome.url, slot))
+
+        def save() -> tuple[set[str], list[str]]:
+            for url, slot in slots:
+                store.save_schedule(url, slot.when, slot.reason, slot.failures)
+            removed = store.prune(*self.retention) if any(self.retention) else []
+            return store.changed_keys(), removed
+
+        try:
+            changed, removed = await asyncio.to_thread(save)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self._show_changed(changed, removed)
+
+    async def _refresh_feeds(self, feeds: list[FeedConfig], quiet: bool, scheduled: bool) -> None:
+        """``quiet`` (used at start-up for local feed files) shows failures but no progress;
+        ``scheduled`` (in the background, on the schedule) shows neither: the feeds view
+        says what failed and when it is tried again."""
         if self.store is None:
             self.notify("Feeds need the library database, which could not be opened.")
             return
@@ -120,15 +207,21 @@ class FeedsService:
             return
         feeds = [feed for feed in feeds if feed.url not in self.refreshing]
         if not feeds:
-            self.notify("Those feeds are being refreshed already.", timeout=3)
+            if not scheduled:
+                self.notify("Those feeds are being refreshed already.", timeout=3)
             return
         self.refreshing.update(feed.url for feed in feeds)
         try:
-            await self._refresh(feeds, quiet)
+            outcomes = await self._refresh(feeds, quiet or scheduled, scheduled)
+            store = self.store  # None if found damaged meanwhile: nothing more to save
+            if store is not None:
+                await self._after_refresh(store, outcomes)
         finally:
             self.refreshing.difference_update(feed.url for feed in feeds)
 
-    async def _refresh(self, feeds: list[FeedConfig], quiet: bool) -> None:
+    async def _refresh(
+        self, feeds: list[FeedConfig], quiet: bool, silent: bool = False
+    ) -> list[FeedOutcome]:
         store = self.store
         assert store is not None
         progress = self._progress()
@@ -139,6 +232,7 @@ class FeedsService:
             totals["new"] += outcome.new_count
             if outcome.status == "failed":
                 totals["failed"] += 1
+            if outcome.status == "failed" and not silent:
                 self.notify(
                     f"{outcome.title}: {outcome.message}", severity="error", markup=False, timeout=8
                 )
@@ -152,13 +246,14 @@ class FeedsService:
         from tui_reader.core.markdown.text import analyse
 
         async with make_client(self.limits) as client:
-            await refresh_all(
+            outcomes = await refresh_all(
                 client, store, feeds, limits=self.limits, analyse=analyse, on_progress=on_progress
             )
         progress.update(
             Text(_progress_text(len(feeds), len(feeds), totals["new"], totals["failed"]))
         )
         self.app.set_timer(4, lambda: progress.remove_class("-shown"))
+        return outcomes
 
     async def _show_feed(self, url: str) -> None:
         """Put a refreshed feed's entries into the list (the refresh indexed them)."""
@@ -184,7 +279,16 @@ class FeedsService:
         configured = {feed.url for feed in self.feeds}
         from tui_reader.ui.screens.feeds import FeedsScreen  # loaded on use (DataTable)
 
-        self.app.push_screen(FeedsScreen([r for r in records if r.url in configured] or records))
+        # The schedule as the reader keeps it; before it is loaded, as the library has it.
+        slots = {url: (slot.when, slot.reason) for url, slot in self.scheduler.slots.items()}
+        if not slots:
+            try:
+                saved = self.store.schedules()
+            except StoreError:
+                saved = {}
+            slots = {url: (when, reason) for url, (when, reason, _f, _c) in saved.items()}
+        shown = [r for r in records if r.url in configured] or records
+        self.app.push_screen(FeedsScreen(shown, slots))
 
 
 def _progress_text(done: int, total: int, new: int, failed: int) -> str:

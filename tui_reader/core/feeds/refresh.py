@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from tui_reader.core.feeds.build import Analyse
 from tui_reader.core.feeds.localfiles import local_path, read_local_feed
 from tui_reader.core.feeds.model import FeedError
+from tui_reader.core.feeds.schedule import ServerHints, hints_from
 from tui_reader.core.feeds.workers import IN_THREAD, Download, FeedParsers, SaveFailed
 from tui_reader.core.limits import FetchError, Limits
 from tui_reader.core.sanitize import HTTP_SCHEMES, clean_error, clean_line
@@ -41,6 +42,8 @@ class FeedOutcome:
     total: int = 0
     message: str = ""
     retry_after: float | None = None
+    # What the server and the feed asked about the next fetch (core/feeds/schedule.py).
+    hints: ServerHints | None = None
 
 
 async def refresh_feed(
@@ -65,7 +68,7 @@ async def refresh_feed(
         message = f"could not read the library: {clean_error(exc)}"
         return FeedOutcome(url, clean_line(feed.title or url), "failed", message=message)
     try:
-        download = await _download(client, feed, record, limits)
+        download, headers = await _download(client, feed, record, limits)
     except FetchError as exc:
         return await _failed(store, feed, record, exc.message, exc.retry_after)
     except FeedError as exc:
@@ -79,7 +82,8 @@ async def refresh_feed(
         except Exception as exc:
             return await _failed(store, feed, record, f"could not save: {clean_error(exc)}")
         title = clean_line(feed.title or record.title or url)
-        return FeedOutcome(url, title, "not_modified", 0, record.entry_count)
+        hints = hints_from(headers, retry_after=_retry_after(headers, limits))
+        return FeedOutcome(url, title, "not_modified", 0, record.entry_count, hints=hints)
     try:
         saved = await (parsers or IN_THREAD).parse_and_save(
             store,
@@ -102,18 +106,31 @@ async def refresh_feed(
     # each feed once; another instance refreshing the same feed at the same moment
     # could make this count off, never the entries.)
     new_count = max(0, saved.total - (record.entry_count if record else 0))
-    return FeedOutcome(url, saved.title, "updated", new_count, saved.total, saved.message)
+    hints = hints_from(headers, download.body, retry_after=_retry_after(headers, limits))
+    return FeedOutcome(
+        url, saved.title, "updated", new_count, saved.total, saved.message, hints=hints
+    )
+
+
+def _retry_after(headers: dict[str, str], limits: Limits) -> float | None:
+    if not headers.get("retry-after"):
+        return None
+    from tui_reader.core.feeds.fetch import parse_retry_after
+
+    return parse_retry_after(headers["retry-after"], limits)
 
 
 async def _download(
     client: httpx.AsyncClient, feed: FeedConfig, record: Any, limits: Limits
-) -> Download | None:
-    """The feed's bytes from the network or a local file; None for "not modified"."""
+) -> tuple[Download | None, dict[str, str]]:
+    """The feed's bytes from the network or a local file (None for "not modified"), and
+    the response's headers."""
     local = local_path(feed.url)
     if local is not None:
         body = await asyncio.to_thread(read_local_feed, local, limits.max_bytes)
         # A file has no headers: say XML so feedparser uses the document's own encoding.
-        return Download(body, {"content-type": "application/xml"}, feed.url)
+        headers = {"content-type": "application/xml"}
+        return Download(body, headers, feed.url), headers
     if urlsplit(feed.url).scheme.lower() not in HTTP_SCHEMES:
         raise FeedError("unsupported scheme (only http, https or a file)")
     from tui_reader.core.feeds.fetch import fetch  # httpx loads with the first refresh
@@ -126,10 +143,11 @@ async def _download(
         limits=limits,
     )
     if result.status == "not_modified":
-        return None
-    return Download(
+        return None, result.headers
+    download = Download(
         result.body, result.headers, result.final_url, result.etag, result.last_modified
     )
+    return download, result.headers
 
 
 async def _failed(
@@ -150,7 +168,8 @@ async def _failed(
             message = f"{message} (and the error could not be saved: {reason})"
     title = clean_line(feed.title or (record.title if record else "") or feed.url)
     total = record.entry_count if record else 0
-    return FeedOutcome(feed.url, title, "failed", 0, total, message, retry_after)
+    hints = hints_from({}, retry_after=retry_after)
+    return FeedOutcome(feed.url, title, "failed", 0, total, message, retry_after, hints)
 
 
 async def refresh_all(

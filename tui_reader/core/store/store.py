@@ -27,11 +27,12 @@ from tui_reader.core.store.feed_cache import FeedCache, FeedRecord
 from tui_reader.core.store.reading_state import ArticleState, ReadingStateTable
 from tui_reader.core.store.scan_cache import ScanCache
 from tui_reader.core.store.search_index import SearchIndex
+from tui_reader.core.store.upkeep import Upkeep
 
 __all__ = ["ArticleState", "FeedRecord", "Store"]
 
 
-class Store(FeedCache, ReadingStateTable, SearchIndex, ScanCache):
+class Store(FeedCache, ReadingStateTable, SearchIndex, ScanCache, Upkeep):
     """The library database at ``path``. Use as a context manager, or call :meth:`close`.
 
     Raises :class:`StoreError` if the file cannot be used: it belongs to another program,

@@ -227,6 +227,9 @@ class MainScreen(Screen[None]):
     ) -> None:
         """Show an article; it resumes where it was left unless ``position`` is given."""
         self.list.reading = article
+        if article.key in self.list.changed:  # seen now: no longer "updated"
+            self.list.changed.discard(article.key)
+            self.feeds.seen(article.key)
         self.reading.open(article, anchor, position)
         # Open for a moment counts as read. The timer is the screen's: quitting removes
         # the panes first, and an article read that long still counts.
