@@ -3,6 +3,7 @@
     tui-reader [--wpm N] [--no-watch] [SOURCE ...]
     tui-reader list [SOURCE ...] [--tag T]... [--search Q] [--sort KEY] [--json] [--unread]
                     [--starred] [--max-minutes N]
+    tui-reader list --stats
     tui-reader refresh
     tui-reader import-opml FILE
     tui-reader export-opml
@@ -67,6 +68,11 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
         parser.add_argument("--unread", action="store_true", help="only unread articles")
         parser.add_argument("--starred", action="store_true", help="only starred articles")
         parser.add_argument("--max-minutes", type=int, metavar="N", help="at most N minutes long")
+        parser.add_argument(
+            "--stats",
+            action="store_true",
+            help="print each feed's cached entries (unread, starred) and the database size",
+        )
         _common(parser)
     elif command == "refresh":
         parser.description = "Refresh every configured feed without the interface (for cron)."

@@ -49,6 +49,10 @@ def run(command: str | None, args: argparse.Namespace) -> int:
         if command == "import-opml":
             return import_opml(config, Path(args.file))
         return export_opml(config)
+    if command == "list" and args.stats:
+        from tui_reader.commands.listing import stats_command
+
+        return stats_command()
     sources, feeds = resolve_sources(args.sources, config)
     if not sources and not feeds:
         print(NO_SOURCE.format(path=config_file()), file=sys.stderr)

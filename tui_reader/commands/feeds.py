@@ -13,6 +13,7 @@ from tui_reader.core.feeds.refresh import refresh_all
 from tui_reader.core.markdown.text import analyse
 from tui_reader.core.paths import config_file
 from tui_reader.core.sanitize import clean_error, clean_line
+from tui_reader.core.store import Store, StoreError
 
 
 def refresh_command(config: Config) -> int:
@@ -43,12 +44,26 @@ def refresh_command(config: Config) -> int:
 
     try:
         outcomes = asyncio.run(go())  # each updated feed is saved and indexed as it comes
+        _prune(store, config)
     finally:
         store.close()
     failed = sum(1 for o in outcomes if o.status == "failed")
     new = sum(o.new_count for o in outcomes)
     print(f"{len(outcomes)} feeds: {len(outcomes) - failed} ok, {failed} failed, {new} new entries")
     return 1 if outcomes and failed == len(outcomes) else 0
+
+
+def _prune(store: Store, config: Config) -> None:
+    """The retention settings apply after a refresh from cron as in the reader."""
+    if not (config.keep_days or config.max_entries_per_feed):
+        return
+    try:
+        removed = store.prune(config.keep_days, config.max_entries_per_feed)
+    except StoreError as exc:
+        error(str(exc))
+        return
+    if removed:
+        print(f"removed {len(removed)} old read entries (keep_days, max_entries_per_feed)")
 
 
 def import_opml(config: Config, path: Path) -> int:

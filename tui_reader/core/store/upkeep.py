@@ -152,6 +152,10 @@ class Upkeep(Database):
         stats.sort(key=lambda s: (s.title.casefold(), s.url))
         return stats
 
+    def scan_cache_count(self) -> int:
+        with self._guard("counting the scan cache") as conn:
+            return int(conn.execute("SELECT count(*) FROM scan_cache").fetchone()[0])
+
     def database_size(self) -> int:
         """Bytes on disk: the database and its write-ahead log."""
         total = 0
