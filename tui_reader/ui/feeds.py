@@ -153,9 +153,10 @@ class FeedsService:
             except StoreError:
                 saved = {}
         self.scheduler.load(self.feeds, saved)
-        self.app.set_interval(TICK, self._tick)
+        self.app.set_interval(TICK, self.check_schedule)
 
-    def _tick(self) -> None:
+    def check_schedule(self) -> None:
+        """Refresh, quietly, the feeds whose time has come."""
         due = self.scheduler.due(self.feeds, self.refreshing)
         if due:
             self.refresh_feeds(due, quiet=True, scheduled=True)
