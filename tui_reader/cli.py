@@ -50,7 +50,9 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
     if command == "list":
         parser.description = "Print the matching articles without opening the interface."
         parser.add_argument("sources", nargs="*", metavar="SOURCE")
-        parser.add_argument("--tag", action="append", default=[], help="only articles with this tag")
+        parser.add_argument(
+            "--tag", action="append", default=[], help="only articles with this tag"
+        )
         parser.add_argument(
             "--search",
             default="",

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from tui_reader.core.feeds.schedule import Scheduler
 
 TICK = 10.0  # seconds between looks at the schedule: an idle reader wakes up rarely
+SHOW_EVERY = 0.5  # seconds: how often a refresh's saved entries go into the list
 
 
 class FeedsService:
@@ -63,6 +64,7 @@ class FeedsService:
         self.refresh_minutes = refresh_minutes
         self._scheduler: Scheduler | None = None
         self._ticking = False
+        self._to_show: set[str] = set()  # feeds saved, their entries not yet listed
 
     @property
     def scheduler(self) -> Scheduler:
@@ -239,7 +241,7 @@ class FeedsService:
                 )
             progress.update(Text(_progress_text(done, total, totals["new"], totals["failed"])))
             if outcome.status == "updated":
-                self.app.run_worker(self._show_feed(outcome.url), group="feed-show")
+                self._show_later(outcome.url)
 
         progress.update(Text(_progress_text(0, len(feeds), 0, 0)))
         from tui_reader.core.feeds.fetch import make_client  # httpx loads with the first refresh
@@ -256,17 +258,36 @@ class FeedsService:
         self.app.set_timer(4, lambda: progress.remove_class("-shown"))
         return outcomes
 
-    async def _show_feed(self, url: str) -> None:
-        """Put a refreshed feed's entries into the list (the refresh indexed them)."""
+    def _show_later(self, url: str) -> None:
+        """A feed was saved: its new and changed entries go into the list with those of
+        the other feeds saved within SHOW_EVERY, in one step (each step re-sorts the
+        library, and 200 of them would take the keys' time)."""
+        first = not self._to_show
+        self._to_show.add(url)
+        if first:
+            self.app.set_timer(SHOW_EVERY, self._show_saved)
+
+    def _show_saved(self) -> None:
+        urls, self._to_show = sorted(self._to_show), set()
+        self.app.run_worker(self._show_feeds(urls), group="feed-show")
+
+    async def _show_feeds(self, urls: list[str]) -> None:
+        """Put refreshed feeds' new and changed entries into the list (the refresh
+        indexed them)."""
         store = self.store
         if store is None:
             return
+
+        def load() -> list[Article]:
+            return [a for url in urls for a in store.fresh_feed_articles(url)]
+
         try:
-            articles = await asyncio.to_thread(store.feed_articles, url)
+            articles = await asyncio.to_thread(load)
         except StoreError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
-        self._add(articles)
+        if articles:
+            self._add(articles)
 
     def show_view(self) -> None:
         if self.store is None:

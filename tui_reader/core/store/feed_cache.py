@@ -303,6 +303,17 @@ class FeedCache(Database):
         articles.sort(key=lambda a: (sort_timestamp(a.date), a.key), reverse=True)
         return articles
 
+    def fresh_feed_articles(self, url: str) -> list[Article]:
+        """The entries the latest save of ``url`` added or changed: the rest are as the
+        reader shows them already, and re-adding them would be work for nothing."""
+        with self._guard("reading feed entries") as conn:
+            rows = conn.execute(
+                f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE feed_url = ?"
+                " AND (first_seen = updated_at OR changed_at = updated_at)",
+                (encode_key(url),),
+            ).fetchall()
+        return [_entry_article(row) for row in rows]
+
     def entry_counts(self) -> dict[str, int]:
         """Number of cached entries per feed URL (feeds without entries are absent)."""
         with self._guard("counting feed entries") as conn:

@@ -152,7 +152,8 @@ class ListPane(Vertical):
         if not self._ready:
             return
         articles = self.articles
-        current = articles.current
+        # A cursor the user never moved stays on the first row: the newest come on top.
+        current = articles.current if articles.placed else None
         line = articles.cursor - round(articles.scroll_y)
         self.apply_filter(current.key if current is not None else None)
         moved = articles.current
