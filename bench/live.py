@@ -106,9 +106,13 @@ def run_live(root: Path, tui: str, posts: Path, samples: Samples, keys: int) -> 
                 number += 1
             server.always_full = False
             term.quit_program()
+        during = sorted(samples.values.get("key during refresh", []))
+        idle = sorted(samples.values.get("key idle", []))
         samples.notes.append(
-            f"keys during refresh: {samples.count('key during refresh')} keys while R"
-            f" refreshed {corpus.FEEDS} feeds (every one downloaded and parsed again)"
+            f"keys during refresh: {len(during)} keys while R refreshed {corpus.FEEDS} feeds"
+            f" (every one downloaded and parsed again); slowest five"
+            f" {', '.join(f'{t * 1000:.0f}' for t in during[-5:])} ms; idle keys: slowest"
+            f" {idle[-1] * 1000 if idle else 0:.0f} ms of {len(idle)}"
         )
         config = _config(root / "config-idle", server.urls, folders)
         env["TUI_READER_CONFIG_DIR"] = str(config)

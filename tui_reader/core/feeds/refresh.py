@@ -180,11 +180,13 @@ async def refresh_all(
     limits: Limits | None = None,
     analyse: Analyse | None = None,
     on_progress: ProgressCallback | None = None,
+    spare_cores: int = 0,
 ) -> list[FeedOutcome]:
     """Refresh feeds, at most ``limits.concurrency`` at once, in the order given.
 
     A URL listed twice is refreshed once. ``on_progress(done, total, outcome)`` is
-    called after each feed finishes.
+    called after each feed finishes. ``spare_cores``: cores the parse workers leave
+    free (the reader's keys need one).
     """
     limits = limits or Limits()
     unique: list[FeedConfig] = []
@@ -197,7 +199,7 @@ async def refresh_all(
     done = 0
     # Feed files are read again at every start of the reader: worker processes for them
     # would start with the reader, on its cores. Processes are for fetched feeds.
-    parsers = FeedParsers(sum(1 for feed in unique if local_path(feed.url) is None))
+    parsers = FeedParsers(sum(1 for feed in unique if local_path(feed.url) is None), spare_cores)
 
     async def one(feed: FeedConfig) -> FeedOutcome:
         nonlocal done

@@ -109,10 +109,12 @@ class FeedParsers:
     in a thread and the result is the same.
     """
 
-    def __init__(self, feeds: int = 0) -> None:
+    def __init__(self, feeds: int = 0, spare_cores: int = 0) -> None:
+        """``spare_cores``: cores left to the rest of the program (the reader's keys)."""
         self.pool: Any = None
-        workers = min(os.cpu_count() or 1, feeds)
-        if workers >= 2 and feeds >= MIN_FEEDS_FOR_PROCESSES:
+        cores = os.cpu_count() or 1
+        workers = min(max(1, cores - spare_cores), feeds)
+        if feeds >= MIN_FEEDS_FOR_PROCESSES and (workers >= 2 or cores > workers):
             self.pool = _process_pool(workers)
 
     async def parse_and_save(
@@ -246,14 +248,19 @@ def _lifeline() -> Any:
 
 
 def _worker_start(lifeline: Any = None) -> None:
-    """A parse worker: Ctrl+C is for the parent, warnings never reach the terminal, and
-    it ends as soon as the refreshing process has gone (:func:`_lifeline`)."""
+    """A parse worker: Ctrl+C is for the parent, warnings never reach the terminal, it
+    gives way to the reader, and it ends as soon as the refreshing process has gone
+    (:func:`_lifeline`)."""
     import signal
     import threading
     import warnings
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     warnings.simplefilter("ignore")
+    with contextlib.suppress(OSError, AttributeError):
+        # A background refresh parses on every core: when the reader's keys want one,
+        # they win (as the scan's parse workers do, core/local/pool.py).
+        os.nice(5)
     if lifeline is not None:
         threading.Thread(target=_end_with_parent, args=(lifeline,), daemon=True).start()
 
