@@ -34,7 +34,7 @@ def titles(app: ReaderApp) -> list[str]:
 async def watching(pilot: Pilot, app: ReaderApp, folder: Path) -> None:
     """Wait until the watcher sees changes: a probe file is saved until it is listed,
     then removed until it is gone (the native watcher takes a moment to arm)."""
-    await wait_until(pilot, lambda: app.watcher.watcher is not None, tries=2000)
+    await wait_until(pilot, lambda: app.live.watcher.watcher is not None, tries=2000)
     probe = folder / "zz-probe.md"
     for _attempt in range(100):
         post(folder, probe.name, "Probe", "2000-01-01")
@@ -93,7 +93,7 @@ async def test_editor_style_save_is_one_update_and_the_cursor_stays(tmp_path: Pa
         target = app.main.list.articles.current.title
         assert round(app.main.list.articles.scroll_y) > 0
         line = app.main.list.articles.cursor - round(app.main.list.articles.scroll_y)
-        before = app.watcher.updates
+        before = app.live.watcher.updates
         # What vim and many editors do: write a temporary file, rename it over the post,
         # set its mode; plus a swap file that must not count.
         (folder / ".p3.md.swp").write_text("swap", encoding="utf-8")
@@ -106,7 +106,7 @@ async def test_editor_style_save_is_one_update_and_the_cursor_stays(tmp_path: Pa
         post(folder, "top.md", "Newest of all", "2030-01-01")
         await wait_until(pilot, lambda: "Post 3 edited" in titles(app))
         await wait_until(pilot, lambda: "Newest of all" in titles(app))
-        assert app.watcher.updates - before <= 2  # one burst (or two, cut by timing)
+        assert app.live.watcher.updates - before <= 2  # one burst (or two, cut by timing)
         articles = app.main.list.articles
         assert articles.current.title == target
         assert articles.cursor - round(articles.scroll_y) == line
@@ -125,7 +125,7 @@ async def test_a_burst_of_100_files_and_the_filter_stays(tmp_path: Path) -> None
             post(folder, f"burst{number:03d}.md", f"Burst {number}", "2024-03-01")
         await wait_until(pilot, lambda: len(titles(app)) == 102, tries=3000)
         assert app.main.list.filter.unread_only
-        assert app.watcher.updates < 100  # coalesced, not one update per file
+        assert app.live.watcher.updates < 100  # coalesced, not one update per file
 
 
 async def test_the_open_article_reloads_at_its_heading(tmp_path: Path) -> None:
@@ -169,7 +169,7 @@ async def test_no_watch_leaves_the_list_as_it_was(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.pause(2.0)  # past the moment a watcher would start
-        assert app.watcher.watcher is None
+        assert app.live.watcher.watcher is None
 
 
 async def test_polling_watches_too(tmp_path: Path) -> None:
@@ -178,7 +178,7 @@ async def test_polling_watches_too(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await watching(pilot, app, folder)
-        assert app.watcher.polling
+        assert app.live.watcher.polling
         post(folder, "polled.md", "Seen by polling", "2024-05-01")
         await wait_until(pilot, lambda: "Seen by polling" in titles(app))
 

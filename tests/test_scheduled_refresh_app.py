@@ -71,7 +71,7 @@ async def test_a_due_feed_refreshes_itself_and_the_cursor_stays(
         await wait_until(pilot, lambda: key in app.main.list.changed, tries=3000)
         assert app.main.list.articles.current.title == "Item 1"  # the cursor stayed
         assert app.state.is_read(key)  # updated in place, reading state kept
-        await wait_until(pilot, lambda: app.title_bar.text == title_for(2), tries=3000)
+        await wait_until(pilot, lambda: app.live.title.text == title_for(2), tries=3000)
         slot = app.feeds_service.scheduler.slots[feed]
         assert slot.reason == "Cache-Control max-age asks 2 h"
         assert slot.when == clock.now + timedelta(hours=2)

@@ -37,17 +37,13 @@ from tui_reader.core.store import Store, StoreDamaged, StoreError, describe, not
 from tui_reader.ui.feeds import FeedsService
 from tui_reader.ui.messages import ScanBatch, ScanFinished, ScanListed
 from tui_reader.ui.screens.main import MainScreen
-from tui_reader.ui.title import TerminalTitle
-from tui_reader.ui.watching import LibraryWatcher
+from tui_reader.ui.watching import LiveLibrary
 
 WARM_UP_AFTER = 0.5  # seconds after the warm-up starts before the search text is folded
 KEY_QUIET = 0.15  # seconds without a key before the warm-up goes on
 # Seconds after the first screen before the library's integrity check: run as the list
 # appears, it would share the two cores with the first keys and slow them down.
 STORE_CHECK_AFTER = 1.0
-# Seconds after the first screen (and the scan) before folders are watched and feeds
-# scheduled: after the integrity check, away from the first keys.
-START_LIVE_AFTER = 1.5
 # What the warm-up imports, in this order: the modules that open an article (their big
 # dependencies in parts of 5-20 ms, so a key pressed meanwhile waits for one part at
 # most), then the screens that open on a key. A name that is not there is skipped: its
@@ -109,10 +105,8 @@ class ReaderApp(App[None]):
         """``scan``: the scan of ``sources`` already started in a child process (the
         command line starts it before importing Textual); without it the app scans in a
         thread. ``check_store``: the store was opened without its integrity check, which
-        the app runs a moment after its first screen (:meth:`_check_store`).
-        ``watch``: watch the source folders (``"poll"``: by polling); ``refresh_minutes``:
-        refresh feeds in the background (0: only on a key); ``retention``: ``keep_days``
-        and ``max_entries_per_feed`` (None: no limit)."""
+        the app runs a moment after its first screen (:meth:`_check_store`). The rest
+        are the config's ``watch``, ``refresh_minutes``, ``keep_days`` and so on."""
         super().__init__()
         self._scan_process = scan
         self.sources = list(sources)
@@ -128,19 +122,10 @@ class ReaderApp(App[None]):
             progress=lambda: self.main.query_one("#refresh-status", Static),
             refresh_minutes=refresh_minutes,
             retention=retention,
-            show_changes=self._feed_changes,
+            show_changes=lambda changed, removed: self.live.feed_changes(changed, removed),
         )
-        self.watcher = LibraryWatcher(
-            self,
-            self.sources,
-            self.library,
-            store=lambda: self.store,
-            main=lambda: self.main,
-            poll=watch == "poll",
-        )
-        self._watch = bool(watch)
-        self.title_bar = TerminalTitle(self, self.library, self.state)
-        self._scan_over = not self.sources  # the watcher starts once it is
+        self.live = LiveLibrary(self, self.sources, self.library, self.state, lambda: self.store)
+        self.live.watching = watch
         self._type_ahead: Input | None = None  # a field just opened by a key
         self._keymap = keymap or {}
         self._startup_messages = list(messages)
@@ -224,15 +209,7 @@ class ReaderApp(App[None]):
         if self._store_unchecked:
             self._store_unchecked = False
             self.set_timer(STORE_CHECK_AFTER, self._check_store)
-        self._start_live()
-        self.feeds_service.start_schedule(START_LIVE_AFTER)
-        self.set_timer(START_LIVE_AFTER, self.title_bar.start)
-
-    def _start_live(self) -> None:
-        """Watch the folders once the first screen is out and the scan is over (whichever
-        comes last): a watcher started sooner would share the cores with the start."""
-        if self._watch and self._painted and self._scan_over:
-            self.set_timer(START_LIVE_AFTER, self.watcher.start)
+        self.live.first_screen(self.feeds_service)
 
     @work(thread=True, group="check-store", exit_on_error=False)
     def _check_store(self) -> None:
@@ -336,8 +313,7 @@ class ReaderApp(App[None]):
         self.main.list.apply_filter()
         self._open_single_file()
         self._warm_up()
-        self._scan_over = True
-        self._start_live()
+        self.live.scan_over()
         if not self.library.articles:
             self.notify("No articles found in the given sources.", severity="warning")
 
@@ -351,15 +327,6 @@ class ReaderApp(App[None]):
         for error in errors:
             self.notify(error, severity="error", markup=False, timeout=10)
         self.main.list.articles_added()
-
-    def _feed_changes(self, changed: set[str], removed: list[str]) -> None:
-        """After a refresh: entries the server changed are marked, pruned ones go."""
-        self.main.list.changed = changed
-        if removed:
-            self.library.remove(removed)
-            self.main.list.refill_in_place()
-        else:
-            self.main.list.refresh_rows()
 
     # -- what gives way to keys ---------------------------------------------------------
     def _warm_up(self) -> None:
@@ -449,7 +416,7 @@ class ReaderApp(App[None]):
             self.notify(error, severity="error", markup=False, timeout=10)
 
     def on_unmount(self) -> None:
-        self.watcher.stop()
+        self.live.stop()
         if self._scan_process is not None:
             self._scan_process.stop()
         self.state.flush()  # positions are recorded on every move; write the last ones

@@ -167,9 +167,7 @@ class FeedsService:
         """An entry marked "updated" was opened: the mark goes, in the library too."""
         store = self.store
         if store is not None and store.writable:
-            self.app.run_worker(
-                lambda: store.clear_changed(key), thread=True, exit_on_error=False
-            )
+            self.app.run_worker(lambda: store.clear_changed(key), thread=True, exit_on_error=False)
 
     def _show_changed(self, changed: set[str], removed: list[str]) -> None:
         if self._show_changes is not None and (changed or removed):

@@ -1,4 +1,5 @@
-"""The live library in the app: watched folders put their changes on screen.
+"""The live library in the app: watched folders put their changes on screen, the feed
+schedule starts, refreshed entries are marked, and the title counts what is unread.
 
 The watcher (core/local/watch.py) starts a moment after the first screen and lives in a
 thread of its own; each burst of changes is looked at on disk and parsed in that thread
@@ -15,12 +16,72 @@ from typing import TYPE_CHECKING
 from textual.app import App
 
 from tui_reader.core.library import Library
+from tui_reader.core.state import ReadingState
 from tui_reader.core.store import Store
+from tui_reader.ui.title import TerminalTitle
 
 if TYPE_CHECKING:
     from tui_reader.core.local.live import LiveChange
     from tui_reader.core.local.watch import FolderWatcher
+    from tui_reader.ui.feeds import FeedsService
     from tui_reader.ui.screens.main import MainScreen
+
+# Seconds after the first screen (and the scan) before folders are watched, feeds
+# scheduled and the title counted: after the integrity check, away from the first keys.
+START_LIVE_AFTER = 1.5
+
+
+class LiveLibrary:
+    """What keeps the app's library live, started once the start is over."""
+
+    def __init__(
+        self,
+        app: App[None],
+        sources: list[str],
+        library: Library,
+        state: ReadingState,
+        store: Callable[[], Store | None],
+    ) -> None:
+        self.app = app
+        self.library = library
+        self.watcher = LibraryWatcher(app, sources, library, store, self._main)
+        self.title = TerminalTitle(app, library, state)
+        self.watching: bool | str = False  # True, False or "poll"
+        self._painted = False
+        self._scan_over = not sources
+
+    def first_screen(self, feeds: FeedsService) -> None:
+        self._painted = True
+        self._watch()
+        feeds.start_schedule(START_LIVE_AFTER)
+        self.app.set_timer(START_LIVE_AFTER, self.title.start)
+
+    def scan_over(self) -> None:
+        self._scan_over = True
+        self._watch()
+
+    def _watch(self) -> None:
+        """Watch once the first screen is out and the scan is over (whichever comes last):
+        a watcher started sooner would share the cores with the start."""
+        if self.watching and self._painted and self._scan_over:
+            self.watcher.poll = self.watching == "poll"
+            self.app.set_timer(START_LIVE_AFTER, self.watcher.start)
+
+    def _main(self) -> MainScreen:
+        return self.app.main  # type: ignore[attr-defined] # the ReaderApp
+
+    def feed_changes(self, changed: set[str], removed: list[str]) -> None:
+        """After a refresh: entries the server changed are marked, pruned ones go."""
+        listing = self._main().list
+        listing.changed = changed
+        if removed:
+            self.library.remove(removed)
+            listing.refill_in_place()
+        else:
+            listing.refresh_rows()
+
+    def stop(self) -> None:
+        self.watcher.stop()
 
 
 class LibraryWatcher:
