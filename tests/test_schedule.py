@@ -229,3 +229,13 @@ async def test_schedule_is_saved_and_read_back(store: Store, httpserver: HTTPSer
     store.save_schedule(url, when, "every 1 h", 2)
     saved = store.schedules()[url]
     assert saved[:3] == (when, "every 1 h", 2)
+
+
+def test_a_check_by_cron_since_the_last_slot_pushes_the_feed_on() -> None:
+    clock = Clock()
+    scheduler = Scheduler(60, clock=clock, rand=lambda: 0.0)
+    feed = FeedConfig("https://example.org/feed")
+    saved = {feed.url: (NOW - timedelta(minutes=5), "every 1 h", 0, NOW - timedelta(minutes=2))}
+    scheduler.load([feed], saved)
+    assert scheduler.due([feed]) == []  # cron refreshed it two minutes ago
+    assert scheduler.slots[feed.url].when == NOW + timedelta(minutes=58)

@@ -230,6 +230,10 @@ class Scheduler:
             if minutes <= 0:
                 self.slots[feed.url] = Slot(None, "scheduled refresh off", failures)
             elif when is not None:
+                # Checked since by another instance or by cron (`tui-reader refresh`):
+                # an interval after that check, unless the slot asked for later.
+                if checked is not None:
+                    when = max(when, checked + timedelta(minutes=minutes))
                 self.slots[feed.url] = Slot(when, reason, failures)
             else:
                 self.slots[feed.url] = first_slot(now, minutes, checked, self.rand())
