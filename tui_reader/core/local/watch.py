@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 
+from tui_reader.core.sanitize import clean_error
 from tui_reader.core.sources import MARKDOWN_SUFFIXES
 
 # A change shows within a second: a burst ends after STEP_MS without events, and is cut
@@ -81,13 +82,13 @@ class FolderWatcher:
             self._watch(self.polling)
         except Exception as exc:  # noqa: BLE001 - the native watcher refused: poll
             if self.polling or self._stop.is_set():
-                self._say(f"watching stopped: {exc}")
+                self._say(f"watching stopped: {clean_error(exc)}")
                 return
             self.polling = True
             try:
                 self._watch(True)
             except Exception as again:  # noqa: BLE001 - nothing more to try
-                self._say(f"watching stopped: {again}")
+                self._say(f"watching stopped: {clean_error(again)}")
 
     def _say(self, problem: str) -> None:
         if self.on_problem is not None:
@@ -111,4 +112,7 @@ class FolderWatcher:
         ):
             paths = {path for _change, path in changes}
             if paths and not self._stop.is_set():
-                self.on_change(paths)
+                try:
+                    self.on_change(paths)
+                except Exception as exc:  # noqa: BLE001 - one bad burst must not end watching
+                    self._say(f"a change could not be shown: {clean_error(exc)}")
