@@ -65,6 +65,7 @@ class FeedsService:
         self._scheduler: Scheduler | None = None
         self._ticking = False
         self._to_show: set[str] = set()  # feeds saved, their entries not yet listed
+        self._show_waits = False  # feeds saved now wait for the SHOW_EVERY timer
 
     @property
     def scheduler(self) -> Scheduler:
@@ -214,6 +215,7 @@ class FeedsService:
         self.refreshing.update(feed.url for feed in feeds)
         try:
             outcomes = await self._refresh(feeds, quiet or scheduled, scheduled)
+            self._show_saved()  # the last feeds saved: listed now, not after the timer
             store = self.store  # None if found damaged meanwhile: nothing more to save
             if store is not None:
                 await self._after_refresh(store, outcomes)
@@ -293,14 +295,19 @@ class FeedsService:
         """A feed was saved: its new and changed entries go into the list with those of
         the other feeds saved within SHOW_EVERY, in one step (each step re-sorts the
         library, and 200 of them would take the keys' time)."""
-        first = not self._to_show
         self._to_show.add(url)
-        if first:
-            self.app.set_timer(SHOW_EVERY, self._show_saved)
+        if not self._show_waits:  # the first feed saved for a while shows at once
+            self._show_saved()
 
     def _show_saved(self) -> None:
+        """List the feeds saved so far, and wait SHOW_EVERY before listing more."""
+        self._show_waits = False
+        if not self._to_show:
+            return
         urls, self._to_show = sorted(self._to_show), set()
         self.app.run_worker(self._show_feeds(urls), group="feed-show")
+        self._show_waits = True
+        self.app.set_timer(SHOW_EVERY, self._show_saved)
 
     async def _show_feeds(self, urls: list[str]) -> None:
         """Put refreshed feeds' new and changed entries into the list (the refresh
