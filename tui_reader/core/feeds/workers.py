@@ -115,7 +115,9 @@ class FeedParsers:
         cores = os.cpu_count() or 1
         workers = min(max(1, cores - spare_cores), feeds)
         if feeds >= MIN_FEEDS_FOR_PROCESSES and (workers >= 2 or cores > workers):
-            self.pool = _process_pool(workers)
+            # Niced only beside the reader: from cron nothing of ours waits for a core,
+            # and a niced worker would lose it to every other program.
+            self.pool = _process_pool(workers, nice=True) if spare_cores else _process_pool(workers)
 
     async def parse_and_save(
         self, store: Store, feed: FeedConfig, download: Download, **kwargs: Any
@@ -192,7 +194,7 @@ def _worker_store(path: str) -> Store:
     return store
 
 
-def _process_pool(workers: int) -> Any:
+def _process_pool(workers: int, nice: bool = False) -> Any:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -208,7 +210,10 @@ def _process_pool(workers: int) -> Any:
             )
         _start_resource_tracker()
         return ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_worker_start, initargs=(_lifeline(),)
+            workers,
+            mp_context=context,
+            initializer=_worker_start,
+            initargs=(_lifeline(), nice),
         )
     except (OSError, ValueError, ImportError, NotImplementedError):
         return None  # no semaphores or processes here (some sandboxes): use a thread
@@ -247,20 +252,21 @@ def _lifeline() -> Any:
     return _LIFELINE[0]
 
 
-def _worker_start(lifeline: Any = None) -> None:
-    """A parse worker: Ctrl+C is for the parent, warnings never reach the terminal, it
-    gives way to the reader, and it ends as soon as the refreshing process has gone
-    (:func:`_lifeline`)."""
+def _worker_start(lifeline: Any = None, nice: bool = False) -> None:
+    """A parse worker: Ctrl+C is for the parent, warnings never reach the terminal, with
+    ``nice`` it gives way to the reader, and it ends as soon as the refreshing process
+    has gone (:func:`_lifeline`)."""
     import signal
     import threading
     import warnings
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     warnings.simplefilter("ignore")
-    with contextlib.suppress(OSError, AttributeError):
-        # A background refresh parses on every core: when the reader's keys want one,
-        # they win (as the scan's parse workers do, core/local/pool.py).
-        os.nice(5)
+    if nice:
+        with contextlib.suppress(OSError, AttributeError):
+            # A refresh in the reader: when the keys want a core, they win (as over the
+            # scan's parse workers, core/local/pool.py).
+            os.nice(5)
     if lifeline is not None:
         threading.Thread(target=_end_with_parent, args=(lifeline,), daemon=True).start()
 
