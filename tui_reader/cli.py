@@ -1,8 +1,9 @@
 """The command line: open the reader, or run one of the commands for scripts and cron.
 
-    tui-reader [--wpm N] [--no-images] [SOURCE ...]
+    tui-reader [--wpm N] [--no-images] [--no-watch] [SOURCE ...]
     tui-reader list [SOURCE ...] [--tag T]... [--search Q] [--sort KEY] [--json] [--unread]
                     [--starred] [--max-minutes N]
+    tui-reader list --stats
     tui-reader refresh
     tui-reader read URL|FILE [--json]
     tui-reader import URL|FILE [--pick N]
@@ -53,13 +54,20 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
         parser.add_argument(
             "--no-images", action="store_true", help="show images as their alt text"
         )
+        parser.add_argument(
+            "--no-watch",
+            action="store_true",
+            help="do not watch the folders for changes (config: watch = false)",
+        )
         _common(parser)
         return parser
     parser = argparse.ArgumentParser(prog=f"tui-reader {command}")
     if command == "list":
         parser.description = "Print the matching articles without opening the interface."
         parser.add_argument("sources", nargs="*", metavar="SOURCE")
-        parser.add_argument("--tag", action="append", default=[], help="only articles with this tag")
+        parser.add_argument(
+            "--tag", action="append", default=[], help="only articles with this tag"
+        )
         parser.add_argument(
             "--search",
             default="",
@@ -77,6 +85,11 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
         parser.add_argument("--unread", action="store_true", help="only unread articles")
         parser.add_argument("--starred", action="store_true", help="only starred articles")
         parser.add_argument("--max-minutes", type=int, metavar="N", help="at most N minutes long")
+        parser.add_argument(
+            "--stats",
+            action="store_true",
+            help="print each feed's cached entries (unread, starred) and the database size",
+        )
         _pick(parser)
         _common(parser)
     elif command == "read":

@@ -15,7 +15,7 @@ from tui_reader.core.markdown.text import analyse
 from tui_reader.core.paths import config_file
 from tui_reader.core.sanitize import clean_error, clean_line
 from tui_reader.core.sources import FeedConfig
-from tui_reader.core.store import StoreError
+from tui_reader.core.store import Store, StoreError
 
 
 def refresh_command(config: Config) -> int:
@@ -52,6 +52,7 @@ def refresh_command(config: Config) -> int:
 
     try:
         outcomes = asyncio.run(go())  # each updated feed is saved and indexed as it comes
+        _prune(store, config)
     finally:
         store.close()
     failed = sum(1 for o in outcomes if o.status == "failed")
@@ -71,6 +72,19 @@ def _not_synced(store, feeds: list[FeedConfig]) -> list[FeedConfig]:
         if feed.url in synced:
             print(f"skipped   {clean_line(feed.title or feed.url)}: synced from the server")
     return [feed for feed in feeds if feed.url not in synced]
+
+
+def _prune(store: Store, config: Config) -> None:
+    """The retention settings apply after a refresh from cron as in the reader."""
+    if not (config.keep_days or config.max_entries_per_feed):
+        return
+    try:
+        removed = store.prune(config.keep_days, config.max_entries_per_feed)
+    except StoreError as exc:
+        error(str(exc))
+        return
+    if removed:
+        print(f"removed {len(removed)} old read entries (keep_days, max_entries_per_feed)")
 
 
 def import_opml(config: Config, path: Path) -> int:

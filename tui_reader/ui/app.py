@@ -38,6 +38,7 @@ from tui_reader.core.store import Store, StoreDamaged, StoreError, describe, not
 from tui_reader.ui.feeds import FeedsService
 from tui_reader.ui.messages import ScanBatch, ScanFinished, ScanListed
 from tui_reader.ui.screens.main import MainScreen
+from tui_reader.ui.watching import LiveLibrary
 
 if TYPE_CHECKING:
     from tui_reader.core.sync.settings import SyncConfig
@@ -108,11 +109,15 @@ class ReaderApp(App[None]):
         images: str = "off",
         image_cache_bytes: int | None = None,
         sync: SyncConfig | None = None,
+        watch: bool | str = False,
+        refresh_minutes: int = 0,
+        retention: tuple[int | None, int | None] = (None, None),
     ) -> None:
         """``scan``: the scan of ``sources`` already started in a child process (the
         command line starts it before importing Textual); without it the app scans in a
         thread. ``check_store``: the store was opened without its integrity check, which
-        the app runs a moment after its first screen (:meth:`_check_store`)."""
+        the app runs a moment after its first screen (:meth:`_check_store`). The rest
+        are the config's ``watch``, ``refresh_minutes``, ``keep_days`` and so on."""
         super().__init__()
         self.images = images  # the picture protocol: kitty, sixel, halfblock or off
         self.image_cache_bytes = image_cache_bytes
@@ -128,8 +133,13 @@ class ReaderApp(App[None]):
             store=lambda: self.store,
             add_articles=self.add_articles,
             progress=lambda: self.main.query_one("#refresh-status", Static),
+            refresh_minutes=refresh_minutes,
+            retention=retention,
+            show_changes=lambda changed, removed: self.live.feed_changes(changed, removed),
         )
         self.sync_runner = self._sync_runner(sync, limits or Limits())
+        self.live = LiveLibrary(self, self.sources, self.library, self.state, lambda: self.store)
+        self.live.watching = watch
         self._type_ahead: Input | None = None  # a field just opened by a key
         self._keymap = keymap or {}
         self._measure = measure  # the article text's width at most (None: the default)
@@ -235,6 +245,7 @@ class ReaderApp(App[None]):
             self.set_timer(STORE_CHECK_AFTER, self._check_store)
         if self.sync_runner is not None:
             self.set_timer(self.sync_runner.start_after, self.sync_runner.start)
+        self.live.first_screen(self.feeds_service)
 
     @work(thread=True, group="check-store", exit_on_error=False)
     def _check_store(self) -> None:
@@ -338,6 +349,7 @@ class ReaderApp(App[None]):
         self.main.list.apply_filter()
         self._open_single_file()
         self._warm_up()
+        self.live.scan_over()
         if not self.library.articles:
             self.notify("No articles found in the given sources.", severity="warning")
 
@@ -442,6 +454,7 @@ class ReaderApp(App[None]):
             self.notify(error, severity="error", markup=False, timeout=10)
 
     def on_unmount(self) -> None:
+        self.live.stop()
         if self._scan_process is not None:
             self._scan_process.stop()
         self.state.flush()  # positions are recorded on every move; write the last ones

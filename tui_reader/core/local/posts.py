@@ -72,6 +72,31 @@ def iter_markdown_paths(root: Path | str) -> Iterator[str]:
             stack.append(iter(_scan_folder(item[0], visited)))
 
 
+def is_listed(root: str, path: str) -> bool:
+    """Would a scan of folder ``root`` list the file ``path``, by the rules of
+    :func:`iter_markdown_paths` (hidden names, ``node_modules``, section pages, page
+    bundles)? For one file that changed, without listing the whole folder again."""
+    relative = os.path.relpath(path, root)
+    parts = relative.split(os.sep)
+    if relative.startswith("..") or any(p.startswith(".") for p in parts):
+        return False
+    if any(part in _SKIPPED_DIRS for part in parts[:-1]):
+        return False
+    name = parts[-1].lower()
+    if not name.endswith(MARKDOWN_SUFFIXES) or name in _SECTION_INDEXES:
+        return False
+    if len(parts) > 1 and name not in _BUNDLE_INDEXES:
+        folder = os.path.dirname(path)
+        if any(os.path.isfile(os.path.join(folder, index)) for index in _BUNDLE_INDEXES):
+            return False  # a part of a page bundle, not an article
+    return True
+
+
+def bundle_index(path: str) -> bool:
+    """``path`` is named as a page bundle's index (``index.md``)."""
+    return os.path.basename(path).lower() in _BUNDLE_INDEXES
+
+
 def _scan_folder(
     folder: str, visited: set[tuple[int, int]], *, bundle: bool = True
 ) -> list[str | tuple[str]]:

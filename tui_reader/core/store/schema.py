@@ -138,6 +138,15 @@ MIGRATIONS: list[str] = [
         last_error TEXT NOT NULL DEFAULT ''
     );
     """,
+    # A live library (issue 21): each feed's next scheduled fetch, why then, and its
+    # failures in a row; each entry's content hash and when the server last changed it.
+    """
+    ALTER TABLE feeds ADD COLUMN next_fetch TEXT;
+    ALTER TABLE feeds ADD COLUMN next_reason TEXT NOT NULL DEFAULT '';
+    ALTER TABLE feeds ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE entries ADD COLUMN content_hash TEXT;
+    ALTER TABLE entries ADD COLUMN changed_at TEXT;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -27,8 +27,8 @@ from tui_reader.core.state import ReadingState
 from tui_reader.core.store import Store
 from tui_reader.ui.bindings import APP_BINDINGS
 from tui_reader.ui.feeds import FeedsService
-from tui_reader.ui.keys import named
 from tui_reader.ui.full_article import FullArticles
+from tui_reader.ui.keys import named
 from tui_reader.ui.panes.list_pane import ListPane
 from tui_reader.ui.panes.reading_pane import ReadingPane
 from tui_reader.ui.screens.layout import focus_mode_message, layout_classes
@@ -254,6 +254,9 @@ class MainScreen(Screen[None]):
     ) -> None:
         """Show an article; it resumes where it was left unless ``position`` is given."""
         self.list.reading = article
+        if article.key in self.list.changed:  # seen now: no longer "updated"
+            self.list.changed.discard(article.key)
+            self.feeds.seen(article.key)
         self.reading.open(article, anchor, position)
         # Open for a moment counts as read. The timer is the screen's: quitting removes
         # the panes first, and an article read that long still counts.
