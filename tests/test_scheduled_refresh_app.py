@@ -50,7 +50,7 @@ async def test_a_due_feed_refreshes_itself_and_the_cursor_stays(
         headers={"Cache-Control": "max-age=7200"},
     )
     store = Store(tmp_path / "library.sqlite3")
-    app = ReaderApp(feeds=[FeedConfig(feed, refresh_minutes=1)], store=store, refresh_minutes=60)
+    app = ReaderApp(feeds=[FeedConfig(feed, refresh_minutes=1, full_text="false")], store=store, refresh_minutes=60)
     clock = Clock()
     app.feeds_service.scheduler.clock = clock
     app.feeds_service.scheduler.rand = lambda: 0.0
@@ -91,7 +91,7 @@ async def test_failing_feeds_are_refreshed_without_toasts_and_back_off(
     httpserver.expect_request("/feed").respond_with_data("gone", status=500)
     feed = httpserver.url_for("/feed")
     store = Store(tmp_path / "library.sqlite3")
-    app = ReaderApp(feeds=[FeedConfig(feed)], store=store, refresh_minutes=5)
+    app = ReaderApp(feeds=[FeedConfig(feed, full_text="false")], store=store, refresh_minutes=5)
     clock = Clock()
     app.feeds_service.scheduler.clock = clock
     app.feeds_service.scheduler.rand = lambda: 0.0

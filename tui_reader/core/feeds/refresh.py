@@ -172,7 +172,9 @@ async def _failed(
     title = clean_line(feed.title or (record.title if record else "") or feed.url)
     total = record.entry_count if record else 0
     hints = hints_from({}, retry_after=retry_after)
-    return FeedOutcome(feed.url, title, "failed", 0, total, message, retry_after, hints)
+    return FeedOutcome(
+        feed.url, title, "failed", 0, total, message, retry_after, hints=hints
+    )
 
 
 async def _fill(
