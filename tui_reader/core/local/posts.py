@@ -21,6 +21,7 @@ from pathlib import Path
 
 from tui_reader.core.article import SUMMARY_LIMIT, Article, Heading
 from tui_reader.core.local.textio import NotReadable, read_text_and_stat
+from tui_reader.core.markdown.dialect import FOOTNOTE_REF, strip_shortcodes
 from tui_reader.core.markdown.lines import closes_fence, fence_opening
 from tui_reader.core.sanitize import clean_error, clean_line, clean_tags
 from tui_reader.core.sources import MARKDOWN_SUFFIXES
@@ -275,8 +276,7 @@ _NOT_PROSE = re.compile(
 )
 _IMAGES = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 _LINKS = re.compile(r"\[([^\]\n]*)\](?:\([^)\n]*\)|\[[^\]\n]*\])")
-_SHORTCODES = re.compile(r"\{\{[<%].*?[%>]\}\}")
-_TAGS = re.compile(r"<[^<>\n]*>")
+_TAGS = re.compile(r"</?[A-Za-z][^<>\n]*>")
 _BLOCK_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?|[-+*][ \t]+|\d{1,9}[.)][ \t]+)+", re.MULTILINE)
 _INLINE_MARKS = re.compile(r"[*`~]+|(?<!\w)_+|_+(?!\w)")
 
@@ -355,7 +355,9 @@ def _plain_line(markdown: str, limit: int = SUMMARY_LIMIT) -> str:
         return ""
     text = markdown[: limit * 4]
     if "{{" in text:
-        text = _SHORTCODES.sub("", text)
+        text = strip_shortcodes(text)
+    if "[^" in text:
+        text = FOOTNOTE_REF.sub("", text)  # a marker is no part of the sentence
     if "[" in text:
         text = _IMAGES.sub("", text)
         text = _LINKS.sub(r"\1", text)

@@ -1,0 +1,113 @@
+"""What Hugo's Markdown (Goldmark with its default extensions) adds to CommonMark, read
+the way Hugo reads it: shortcodes, footnotes, heading attributes and GitHub alerts.
+
+Both the counting pass (text.py) and the reading pane's document (document.py) use these,
+so a construct is taken apart in one place. Each function is a no-op, at the cost of one
+substring test, on a body that does not use the construct.
+"""
+
+from __future__ import annotations
+
+import re
+
+# An escaped shortcode ("{{</* name */>}}") is printed by Hugo without its comment marks;
+# the others are run by Hugo, and the reader keeps only what a reader would see of them.
+_SHORTCODE = re.compile(
+    r"\{\{(?:([<%])/\*(.*?)\*/([>%])|[<%]\s*(/?)\s*([\w./-]*)(.*?)\s*[%>])\}\}", re.S
+)
+_SHORTCODE_ATTR = re.compile(r"\b(caption|alt|title)\s*=\s*\"([^\"]*)\"")
+_FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.M)
+FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+# Goldmark's heading attributes: "{#id .class key=value}" at the end of the heading.
+_HEADING_ATTRS = re.compile(r"[ \t]*\{[ \t]*([#.][^{}\n]*|[A-Za-z][\w-]*=[^{}\n]*)\}[ \t]*$")
+_ATTR_ID = re.compile(r"(?:^|[ \t])#([^\s#.{}]+)")
+ALERT = re.compile(r"\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*(?:\n|$)", re.I)
+
+
+def strip_shortcodes(markdown: str) -> str:
+    """Replace Hugo shortcodes so no raw braces reach the reading pane.
+
+    Escaped ones (``{{</* x */>}}``) read as Hugo prints them, ``{{< x >}}``, in code and
+    prose alike; paired shortcodes keep their inner text; ``figure``-like ones show their
+    caption.
+    """
+    if "{{" not in markdown:
+        return markdown
+
+    def replace(match: re.Match[str]) -> str:
+        opening, inner, closing_mark, closing, _name, args = match.groups()
+        if opening is not None:
+            return "{{" + opening + inner + closing_mark + "}}"
+        if closing:
+            return ""
+        attrs = dict(_SHORTCODE_ATTR.findall(args))
+        label = attrs.get("caption") or attrs.get("alt") or attrs.get("title")
+        return f"*[{label}]*" if label else ""
+
+    return _SHORTCODE.sub(replace, markdown)
+
+
+def footnote_numbers(markdown: str) -> dict[str, int]:
+    """Footnote label -> the number Hugo shows: defined labels, in order of first use."""
+    if "[^" not in markdown:
+        return {}
+    defined = set(_FOOTNOTE_DEF.findall(markdown))
+    numbers: dict[str, int] = {}
+    for label in FOOTNOTE_REF.findall(markdown):
+        if label in defined and label not in numbers:
+            numbers[label] = len(numbers) + 1
+    return numbers
+
+
+def footnotes_plain(text: str, numbers: dict[str, int]) -> str:
+    """Footnotes as Hugo's plain text has them: a reference is its number, a definition
+    line loses its ``[^label]:`` (unused definitions are dropped by Hugo; kept here)."""
+    text = re.sub(r"\n {0,3}\[\^[^\]\s]+\]:[ \t]*", "\n", text)
+    return FOOTNOTE_REF.sub(
+        lambda m: str(numbers[m.group(1)]) if m.group(1) in numbers else m.group(), text
+    )
+
+
+def footnotes_to_end(markdown: str, numbers: dict[str, int]) -> str:
+    """The body with each used footnote definition (and its indented lines) moved to the
+    end, in number order, as Hugo lists them. Unused definitions go, as in Hugo."""
+    if not numbers:
+        return markdown
+    kept: list[str] = []
+    notes: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    fence = False
+    for line in markdown.split("\n"):
+        if line.lstrip(" ").startswith(("```", "~~~")):
+            fence = not fence
+        match = None if fence else _FOOTNOTE_DEF.match(line)
+        if match is not None:
+            current = notes.setdefault(match.group(1), [])
+            current.append(line)
+            continue
+        if current is not None and (not line.strip() or line.startswith(("    ", "\t"))):
+            current.append(line)
+            continue
+        current = None
+        kept.append(line)
+    if not notes:
+        return markdown
+    ordered = [label for label in numbers if label in notes]
+    tail = ["\n".join(notes[label]).rstrip("\n") for label in ordered]
+    return "\n".join(kept).rstrip("\n") + "\n\n" + "\n\n".join(tail) + "\n"
+
+
+def heading_attributes(content: str) -> tuple[str, str]:
+    """A heading's text without Goldmark's ``{#id .class}``, and the id ('' if none)."""
+    if "{" not in content:
+        return content, ""
+    match = _HEADING_ATTRS.search(content)
+    if match is None:
+        return content, ""
+    anchor = _ATTR_ID.search(match.group(1))
+    return content[: match.start()], anchor.group(1) if anchor else ""
+
+
+def without_footnote_refs(content: str) -> str:
+    """Heading text without footnote markers, which Hugo keeps out of its contents."""
+    return FOOTNOTE_REF.sub("", content) if "[^" in content else content
