@@ -97,3 +97,49 @@ def test_an_unreadable_date_is_reported_with_the_file_name(tmp_path: Path) -> No
 def test_summaries_are_plain_text() -> None:
     body = "Read [the docs](https://x.example/a) first.[^1] It has <b>bold</b> {{</* x */>}}.\n"
     assert summary_of(body) == "Read the docs first. It has bold {{< x >}}."
+
+
+def test_build_options_cascade_and_headless_bundles_keep_pages_out_of_the_list(
+    tmp_path: Path,
+) -> None:
+    def write(path: str, front: str, body: str = "Text.\n") -> None:
+        target = tmp_path / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(f"---\ntitle: {Path(path).stem}\n{front}---\n{body}", "utf-8")
+
+    write("posts/shown.md", "", "See [the hidden page](hidden.md).\n")
+    write("posts/hidden.md", "build:\n  list: never\n")
+    write("posts/unrendered.md", "_build:\n  render: never\n")
+    write("posts/bundle/index.md", "headless: true\n")
+    write("archive/_index.md", "cascade:\n  build:\n    list: local\n")
+    write("archive/deep/old.md", "")
+    write("archive/kept.md", "build:\n  list: always\n")  # its own word beats the cascade
+    done = subprocess.run(
+        [sys.executable, "-m", "tui_reader", "list", "--sort", "title", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    titles = [line.split("  ")[-2] for line in done.stdout.splitlines()]
+    assert titles == ["kept", "shown"]
+
+
+async def test_a_page_kept_out_of_the_list_still_opens_from_a_link(tmp_path: Path) -> None:
+    from tests.pilot_wait import settle
+    from tests.test_app import document, text_of
+    from tui_reader.ui.app import ReaderApp
+    from tui_reader.ui.widgets.document_view import DocumentView
+
+    (tmp_path / "shown.md").write_text("---\ntitle: Shown\n---\nSee [it](hidden.md).\n")
+    (tmp_path / "hidden.md").write_text(
+        "---\ntitle: Hidden page\nbuild:\n  list: never\n---\nThe hidden text.\n"
+    )
+    app = ReaderApp([str(tmp_path)])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        assert [a.title for a in app.library.articles] == ["Shown"]
+        await pilot.press("enter")
+        await settle(app, pilot)
+        document(app).post_message(DocumentView.LinkClicked("hidden.md"))
+        await settle(app, pilot)
+        assert "Hidden page" in text_of(app, "#article-header")

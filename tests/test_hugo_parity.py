@@ -9,8 +9,6 @@ headless bundles) is compared with which pages the reader lists. Skipped only wh
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests.hugo_site import Figures, hugo_binary, ours, run_hugo, write_site
@@ -56,7 +54,9 @@ PAGES = {
         "## Files like _index.md and _config.yml\n\nThe sum (a + 4) * 3 is *not* emphasis, "
         "nor is snake_case_name, but __this__ is and **so is this**.\n",
     ),
-    "posts/cjk.md": page("CJK", "东京的旧书店很安静。我在那里读了一下午的书。\n\n## 读书\n\n纸的笔记本。\n"),
+    "posts/cjk.md": page(
+        "CJK", "东京的旧书店很安静。我在那里读了一下午的书。\n\n## 读书\n\n纸的笔记本。\n"
+    ),
     "posts/alerts.md": page(
         "Alerts",
         "> [!NOTE]\n> Useful to know.\n\n> [!WARNING]\n> Mind the step.\n\n> [!tip] Titled\n> x\n",
@@ -121,11 +121,3 @@ def test_expected_figures_by_hand(built) -> None:
     ]
     # 213 words: ceil(213 / 212) = 2 minutes.
     assert hugo["posts/one-digit-hour.md"] == Figures(213, 2, ())
-
-
-def test_a_page_kept_out_of_lists_still_opens_from_a_link(tmp_path: Path) -> None:
-    from tui_reader.core.markdown.links import resolve
-
-    content = write_site(tmp_path, PAGES)
-    target = resolve("list-never.md", str(content / "posts/footnotes.md"))
-    assert target.kind == "local"

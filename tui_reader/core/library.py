@@ -82,7 +82,8 @@ class Library:
         self._ordered_texts.clear()
         self._tag_positions.clear()
         self._recent.clear()
-        batch = list(articles)
+        # A page kept out of Hugo's lists is not listed here either (links still open it).
+        batch = [article for article in articles if article.listed]
         keys = [article.key for article in batch]
         position = self._position
         if position.keys().isdisjoint(keys) and len(set(keys)) == len(keys):

@@ -50,6 +50,8 @@ class Meta:
     summary: str = ""
     draft: bool = False
     warnings: tuple[str, ...] = ()
+    listed: bool | None = None  # Hugo's build options; None: not said (a cascade may)
+    cascade: bool | None = None  # a section's "cascade" of them to the pages below it
 
 
 # --- YAML loader -------------------------------------------------------------------------
@@ -259,7 +261,32 @@ def normalise(data: Mapping[Any, Any], *, fallback_title: str = "") -> Meta:
         summary=summary,
         draft=_truthy(fields.get("draft")),
         warnings=tuple(warnings),
+        listed=hugo_listed(fields),
+        cascade=_cascaded(fields.get("cascade")),
     )
+
+
+def hugo_listed(fields: Mapping[str, Any]) -> bool | None:
+    """Whether Hugo lists a page with these (lower-cased) front-matter fields: not when
+    headless, nor with ``build`` ``list: never``/``local`` or ``render: never``; None when
+    they say nothing, so a section's cascade decides."""
+    if _truthy(fields.get("headless")):
+        return False
+    build = _lower_keys(fields.get("build", fields.get("_build")))
+    if not build:
+        return None
+    shown = str(build.get("list", "always")).casefold()
+    rendered = str(build.get("render", "always")).casefold()
+    return shown not in ("never", "local", "false") and rendered not in ("never", "false")
+
+
+def _cascaded(value: object) -> bool | None:
+    """What a ``cascade`` (a mapping, or a list of them) says of listing, if anything."""
+    for entry in value if isinstance(value, list) else [value]:
+        said = hugo_listed(_lower_keys(entry))
+        if said is not None:
+            return said
+    return None
 
 
 def _lower_keys(data: object) -> dict[str, Any]:

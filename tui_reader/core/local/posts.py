@@ -17,6 +17,7 @@ import re
 import stat
 from collections.abc import Callable, Iterator
 from contextlib import suppress
+from functools import lru_cache
 from pathlib import Path
 
 from tui_reader.core.article import SUMMARY_LIMIT, Article, Heading
@@ -138,7 +139,7 @@ def load_article(
     if key is None:
         key = article_key(root, path)
     try:
-        return _load(path, key=key, source=source, analyse=analyse, quick=quick)
+        return _load(path, key=key, source=source, analyse=analyse, quick=quick, root=root)
     except Exception as exc:  # noqa: BLE001 - one odd file must not stop a scan
         return _unreadable(path, key=key, title=_name_title(path), source=source, problem=exc)
 
@@ -166,7 +167,9 @@ def _unreadable(
     )
 
 
-def _load(path: Path, *, key: str, source: str, analyse: Analyse | None, quick: bool) -> Article:
+def _load(
+    path: Path, *, key: str, source: str, analyse: Analyse | None, quick: bool, root: Path | str
+) -> Article:
     try:
         text, notes, info = read_text_and_stat(path)
     except (NotReadable, OSError) as exc:
@@ -217,8 +220,37 @@ def _load(path: Path, *, key: str, source: str, analyse: Analyse | None, quick: 
         warnings=tuple(warnings),
         mtime=mtime,
         size=size,
+        listed=meta.listed if meta.listed is not None else _cascade(str(path.parent), str(root)),
         pending=quick,
     )
+
+
+def _cascade(folder: str, root: str) -> bool:
+    """Whether the nearest section (``_index.md``) at or above ``folder``, up to ``root``,
+    cascades "not listed" to its pages."""
+    while True:
+        said = _section_cascade(folder)
+        if said is not None:
+            return said
+        parent = os.path.dirname(folder)
+        if folder == root or parent == folder or not folder.startswith(root):
+            return True
+        folder = parent
+
+
+@lru_cache(maxsize=4096)
+def _section_cascade(folder: str) -> bool | None:
+    """What a folder's ``_index.md`` cascades of listing; None if nothing (or no file).
+    Kept for the life of the process: a section page rarely changes during a scan."""
+    from tui_reader.core.local.frontmatter import normalise, split_front_matter
+
+    for name in _SECTION_INDEXES:
+        try:
+            text = read_text_and_stat(Path(folder, name))[0]
+        except (NotReadable, OSError):
+            continue
+        return normalise(split_front_matter(text)[0]).cascade
+    return None
 
 
 # --- names and keys ----------------------------------------------------------------------
