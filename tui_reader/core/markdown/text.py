@@ -21,6 +21,7 @@ from tui_reader.core.markdown.dialect import (
     strip_shortcodes,
     without_footnote_refs,
 )
+from tui_reader.core.markdown.leaves import BLOCK_NAMES
 from tui_reader.core.markdown.lines import code_and_prose, heading_blocks
 
 # The whole-text patterns below start with "\n" (the text gets one in front), so the regex
@@ -53,6 +54,12 @@ _EMPHASIS_MARKS = str.maketrans("", "", "~`")
 # Hugo's plain text puts a break only for these; other tags glue what is on either side.
 _BREAK_TAG = re.compile(r"</p>|<br>|<br />")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# An HTML block (a line opening with a block tag, up to a blank line) is not Markdown:
+# Hugo's plain text keeps its entities as written, so "a&nbsp;b" there is one word.
+_HTML_BLOCK = re.compile(
+    rf"\n {{0,3}}</?(?:{BLOCK_NAMES})(?:[ \t>/]|\n)[^\n]*(?:\n(?![ \t]*\n)[^\n]*)*", re.I
+)
+_KEPT_AMP = "\ue000"  # stands for "&" in an HTML block until entities are decoded
 _RAW_OPEN = re.compile(r"<(script|style)(?=[\s>])", re.I)
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _PIPES = re.compile(r"[ \t]*\|[ \t]*")
@@ -111,6 +118,9 @@ def _prose_plain(
     if "#" in text:
         text = _ATX_LINE.sub(_atx_plain, text)
     text = _BLOCK_MARKS.sub("\n", text)
+    if "&" in text and "<" in text:
+        text = _HTML_BLOCK.sub(lambda m: m.group().replace("&", _KEPT_AMP), text)
+        return inline_plain(text, image_label).replace(_KEPT_AMP, "&")
     return inline_plain(text, image_label)
 
 
