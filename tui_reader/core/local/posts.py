@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from tui_reader.core.article import SUMMARY_LIMIT, Article, Heading
+from tui_reader.core.local.dialects import inline_tags, jekyll_name, modified_date
 from tui_reader.core.local.textio import NotReadable, read_text_and_stat
 from tui_reader.core.markdown.dialect import FOOTNOTE_REF, strip_shortcodes
 from tui_reader.core.markdown.lines import closes_fence, fence_opening
@@ -191,24 +192,29 @@ def _load(
     # served from the scan snapshot never loads them.
     from tui_reader.core.local.frontmatter import normalise, split_front_matter
 
-    data, body, _fmt, error = split_front_matter(text)
+    data, body, fmt, error = split_front_matter(text)
     meta = normalise(data)
     warnings = [*notes, *([error] if error else []), *meta.warnings]
     words, cjk, headings = 0, False, ()
+    tags = [*meta.tags, *meta.categories]  # categories filter as tags, as feeds' <category>
     if analyse is not None and not quick:
         try:
             words, cjk, headings = analyse(body)
         except Exception as exc:  # noqa: BLE001 - keep the metadata we already have
             warnings.append(clean_error(f"could not analyse the text: {clean_error(exc)}"))
+        tags += inline_tags(body)
+    named_date, named_title = jekyll_name(path)
+    date = meta.date or named_date
+    if date is None and fmt is None and not error:  # a plain note: no front matter at all
+        date = modified_date(mtime)
     return Article(
         key=key,
-        title=meta.title or _first_h1(body) or _name_title(path),
+        title=meta.title or named_title or _first_h1(body) or _name_title(path),
         kind="local",
-        date=meta.date,
+        date=date,
         lastmod=meta.lastmod,
         author=meta.author,
-        # Categories are tags too: the list filters on one set, as feeds' <category> does.
-        tags=clean_tags([*meta.tags, *meta.categories]) if meta.categories else meta.tags,
+        tags=clean_tags(tags) if len(tags) > len(meta.tags) else meta.tags,
         summary=_plain_line(meta.summary) or ("" if quick else summary_of(body)),
         draft=meta.draft,
         words=words,

@@ -1,5 +1,6 @@
 """What Hugo's Markdown (Goldmark with its default extensions) adds to CommonMark, read
-the way Hugo reads it: shortcodes, footnotes, heading attributes and GitHub alerts.
+the way Hugo reads it: shortcodes, footnotes, heading attributes and GitHub alerts; and
+what Jekyll's Liquid tags and note vaults' ``[[wiki links]]`` add.
 
 Both the counting pass (text.py) and the reading pane's document (document.py) use these,
 so a construct is taken apart in one place. Each function is a no-op, at the cost of one
@@ -9,6 +10,7 @@ substring test, on a body that does not use the construct.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 # An escaped shortcode ("{{</* name */>}}") is printed by Hugo without its comment marks;
 # the others are run by Hugo, and the reader keeps only what a reader would see of them.
@@ -24,6 +26,80 @@ _ATTR_ID = re.compile(r"(?:^|[ \t])#([^\s#.{}]+)")
 ALERT = re.compile(r"\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*(?:\n|$)", re.I)
 
 
+# Liquid tags ("{% name args %}"), but not Hugo's "{{% x %}}" delimiters around them.
+_LIQUID = re.compile(r"(?<!\{)\{%-?[ \t]*(\w+)([^%\n]*?)-?%\}(?!\})")
+_LIQUID_COMMENT = re.compile(r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}", re.S)
+_WIKI_LINK = re.compile(r"(!?)\[\[([^\[\]|#\n]*)(?:#([^\[\]|\n]*))?(?:\|([^\[\]\n]*))?\]\]")
+_CODE_SPAN = re.compile(r"(`+[^`\n]*`+)")
+_SLUG_DROP = re.compile(r"[^\w\- ]", re.UNICODE)
+
+
+def liquid_tags(markdown: str) -> str:
+    """Jekyll's Liquid tags read as what they stand for: ``{% highlight go %}`` ...
+    ``{% endhighlight %}`` is a code fence, ``{% raw %}`` keeps what it holds as text, a
+    comment goes, and every other tag (include, if, for, assign, post_url) leaves nothing."""
+    if "{%" not in markdown:
+        return markdown
+    markdown = _LIQUID_COMMENT.sub("", markdown)
+
+    def replace(match: re.Match[str]) -> str:
+        name, args = match.group(1).lower(), match.group(2).strip()
+        line_start = match.start() == 0 or match.string[match.start() - 1] == "\n"
+        if name == "highlight" and line_start:
+            return "```" + (args.split()[0] if args else "")
+        if name == "endhighlight" and line_start:
+            return "```"
+        return ""
+
+    return _LIQUID.sub(replace, markdown)
+
+
+def wiki_links(markdown: str) -> str:
+    """``[[Note]]``, ``[[Note|alias]]`` and ``[[Note#Heading]]`` as Markdown links to
+    ``Note.md`` (and its heading's anchor); ``![[embed]]`` shows its name. Code fences and
+    code spans keep theirs (a TOML ``[[feeds]]`` is no link)."""
+    if "[[" not in markdown:
+        return markdown
+    from tui_reader.core.markdown.lines import closes_fence, fence_opening
+
+    lines = markdown.split("\n")
+    fence = ""
+    for number, line in enumerate(lines):
+        if fence:
+            fence = "" if closes_fence(line, fence) else fence
+        elif fence := fence_opening(line):
+            continue
+        elif "[[" in line:
+            lines[number] = _wiki_prose(line)
+    return "\n".join(lines)
+
+
+def _wiki_prose(text: str) -> str:
+    if "[[" not in text:
+        return text
+    pieces = _CODE_SPAN.split(text)  # odd pieces are code spans, kept as they are
+    for index in range(0, len(pieces), 2):
+        pieces[index] = _WIKI_LINK.sub(_wiki_link, pieces[index])
+    return "".join(pieces)
+
+
+def _wiki_link(match: re.Match[str]) -> str:
+    embed, note, heading, alias = match.groups()
+    note = note.strip()
+    heading = (heading or "").strip()
+    named = f"{note} › {heading}" if note and heading else note or heading
+    label = (alias or "").strip() or named
+    if embed or not named:
+        return label
+    target = quote(note + ("" if note.lower().endswith(".md") else ".md")) if note else ""
+    return f"[{label.replace(']', '')}]({target}{'#' + slug(heading) if heading else ''})"
+
+
+def slug(text: str) -> str:
+    """A GitHub-style anchor: lower case, punctuation dropped, spaces to hyphens."""
+    return _SLUG_DROP.sub("", text.strip().lower()).replace(" ", "-")
+
+
 def strip_shortcodes(markdown: str) -> str:
     """Replace Hugo shortcodes so no raw braces reach the reading pane.
 
@@ -31,6 +107,7 @@ def strip_shortcodes(markdown: str) -> str:
     prose alike; paired shortcodes keep their inner text; ``figure``-like ones show their
     caption.
     """
+    markdown = liquid_tags(markdown)
     if "{{" not in markdown:
         return markdown
 

@@ -19,7 +19,11 @@ from tui_reader.core.markdown.dialect import (
     footnotes_plain,
     heading_attributes,
     strip_shortcodes,
+    wiki_links,
     without_footnote_refs,
+)
+from tui_reader.core.markdown.dialect import (
+    slug as dialect_slug,
 )
 from tui_reader.core.markdown.leaves import BLOCK_NAMES
 from tui_reader.core.markdown.lines import code_and_prose, heading_blocks
@@ -68,7 +72,6 @@ _CJK = re.compile(
     r"\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002fa1f]"
 )
 _INLINE_CODE_SPAN = re.compile(r"`+")
-_SLUG_DROP = re.compile(r"[^\w\- ]", re.UNICODE)
 
 
 def _without_comments(text: str) -> str:
@@ -174,7 +177,7 @@ def plain_text(markdown: str, image_label: bool = False) -> str:
     rather than several per line; code keeps its text, fence lines go. With
     ``image_label`` an image leaves "[image: alt]", as the reading pane shows it.
     """
-    markdown = strip_shortcodes(markdown)
+    markdown = wiki_links(strip_shortcodes(markdown))
     notes = footnote_numbers(markdown)
     runs = code_and_prose(markdown)
     return "".join(
@@ -205,7 +208,7 @@ def count_words(plain: str, cjk: bool) -> int:
 
 def slugify(text: str, seen: dict[str, int] | None = None) -> str:
     """A GitHub-style anchor: lower case, punctuation dropped, spaces to hyphens, unique."""
-    slug = _SLUG_DROP.sub("", text.strip().lower()).replace(" ", "-")
+    slug = dialect_slug(text)
     if seen is None:
         return slug
     count = seen.get(slug, 0)

@@ -1,0 +1,58 @@
+"""What a post's file name and text say when its front matter does not: Jekyll's
+``_posts/YYYY-MM-DD-title.md`` names, note vaults' inline ``#tags``, and a plain note's
+modification time as its date.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tui_reader.core.markdown.lines import closes_fence, fence_opening
+
+_JEKYLL_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})-(.+)")
+# "#tag" or "#area/sub-tag" after white space: not a heading ("# Title"), not a number
+# ("#1"), not an anchor in a URL or an entity ("&#39;").
+_INLINE_TAG = re.compile(r"(?<!\S)#([^\W\d_][\w/-]*)")
+_CODE_SPAN = re.compile(r"`+[^`\n]*`+")
+
+
+def jekyll_name(path: Path) -> tuple[datetime | None, str]:
+    """The date and title a Jekyll post's name gives (``_posts/2024-05-01-my-trip.md``
+    is 1 May 2024, "My Trip"); (None, "") for any other file."""
+    if "_posts" not in path.parts:
+        return None, ""
+    match = _JEKYLL_NAME.fullmatch(path.stem)
+    if match is None:
+        return None, ""
+    year, month, day, slug = match.groups()
+    try:
+        when = datetime(int(year), int(month), int(day), tzinfo=UTC)
+    except ValueError:
+        return None, ""
+    return when, " ".join(word.capitalize() for word in re.split(r"[-_ ]+", slug) if word)
+
+
+def inline_tags(body: str) -> list[str]:
+    """The ``#tags`` written in a note's text, outside code, in order of first use."""
+    if "#" not in body:
+        return []
+    found: dict[str, None] = {}
+    fence = ""
+    for line in body.split("\n"):
+        if fence:
+            fence = "" if closes_fence(line, fence) else fence
+            continue
+        if fence := fence_opening(line):
+            continue
+        if "#" in line:
+            line = _CODE_SPAN.sub("", line) if "`" in line else line
+            for tag in _INLINE_TAG.findall(line):
+                found.setdefault(tag.rstrip("/-"), None)
+    return list(found)
+
+
+def modified_date(mtime: float) -> datetime | None:
+    """A note's date when nothing else gives one: when its file was last changed."""
+    return datetime.fromtimestamp(mtime, UTC) if mtime > 0 else None
