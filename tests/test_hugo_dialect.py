@@ -97,6 +97,9 @@ def test_an_unreadable_date_is_reported_with_the_file_name(tmp_path: Path) -> No
 def test_summaries_are_plain_text() -> None:
     body = "Read [the docs](https://x.example/a) first.[^1] It has <b>bold</b> {{</* x */>}}.\n"
     assert summary_of(body) == "Read the docs first. It has bold {{< x >}}."
+    assert summary_of("> [!NOTE]\n> Be careful.\n\nBody.\n") == "Be careful."
+    assert summary_of("Term\n: Its meaning.\n\nBody.\n") == "Term Its meaning."
+    assert summary_of("## Intro\n\nFirst.\n\n## Next\n\nSecond.\n<!--more-->\n") == "First. Second."
 
 
 def test_build_options_cascade_and_headless_bundles_keep_pages_out_of_the_list(

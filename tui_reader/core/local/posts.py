@@ -315,7 +315,11 @@ _NOT_PROSE = re.compile(
 _IMAGES = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 _LINKS = re.compile(r"\[([^\]\n]*)\](?:\([^)\n]*\)|\[[^\]\n]*\])")
 _TAGS = re.compile(r"</?[A-Za-z][^<>\n]*>")
-_BLOCK_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?|[-+*][ \t]+|\d{1,9}[.)][ \t]+)+", re.MULTILINE)
+# Quote and list markers, a definition's ": ", and an alert's "[!NOTE]" after its quote.
+_BLOCK_MARKS = re.compile(
+    r"^[ \t]*(?:>[ \t]?|[-+*][ \t]+|\d{1,9}[.)][ \t]+|:[ \t]+|\[![A-Za-z][\w-]*\][+-]?[ \t]*)+",
+    re.MULTILINE,
+)
 _INLINE_MARKS = re.compile(r"[*`~]+|(?<!\w)_+|_+(?!\w)")
 
 
