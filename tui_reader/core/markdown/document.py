@@ -22,12 +22,7 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
 from tui_reader.core.article import Heading
-from tui_reader.core.markdown.dialect import (
-    footnote_numbers,
-    footnotes_to_end,
-    strip_shortcodes,
-    wiki_links,
-)
+from tui_reader.core.markdown.dialect import footnotes_to_end, prepare
 from tui_reader.core.markdown.lines import (
     closes_fence,
     fence_opening,
@@ -110,8 +105,7 @@ class Document:
     _section_starts: list[int] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.body = wiki_links(strip_shortcodes(self.body))
-        self.footnotes = footnote_numbers(self.body)
+        self.body, self.footnotes = prepare(self.body)
         self.body = footnotes_to_end(self.body, self.footnotes)
         found = heading_spans(self.body)
         self.headings = [span.heading for span in found]
