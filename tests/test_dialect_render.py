@@ -103,3 +103,13 @@ def test_heading_attributes_leave_the_text_and_give_the_anchor() -> None:
     assert document.headings[0].text == "Setup"
     assert document.anchor_section("#install") == 0
     assert screen_lines("## Setup {#install .wide}\n")[0] == "## Setup"
+
+
+def test_find_counts_escaped_shortcodes_and_footnote_markers_as_shown() -> None:
+    from tui_reader.ui.widgets.find_in_article import ArticleFinder
+
+    document = Document(POST.read_text(encoding="utf-8").split("---", 2)[2])
+    finder = ArticleFinder()
+    for query, shown in (("{{< figure", 2), ("[1]", 2), ("notice tip", 1), ("*/", 0)):
+        finder.search(document, query)
+        assert len(finder.matches) == shown, query

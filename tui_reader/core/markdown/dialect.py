@@ -20,6 +20,7 @@ _SHORTCODE = re.compile(
 _SHORTCODE_ATTR = re.compile(r"\b(caption|alt|title)\s*=\s*\"([^\"]*)\"")
 _FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:", re.M)
 FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
+_FOOTNOTE_LINE = re.compile(r"\n {0,3}\[\^([^\]\s]+)\]:[ \t]*")
 # Goldmark's heading attributes: "{#id .class key=value}" at the end of the heading.
 _HEADING_ATTRS = re.compile(r"[ \t]*\{[ \t]*([#.][^{}\n]*|[A-Za-z][\w-]*=[^{}\n]*)\}[ \t]*$")
 _ATTR_ID = re.compile(r"(?:^|[ \t])#([^\s#.{}]+)")
@@ -154,13 +155,22 @@ def footnote_numbers(markdown: str) -> dict[str, int]:
     return numbers
 
 
-def footnotes_plain(text: str, numbers: dict[str, int]) -> str:
+def footnotes_plain(text: str, numbers: dict[str, int], marked: bool = False) -> str:
     """Footnotes as Hugo's plain text has them: a reference is its number, a definition
-    line loses its ``[^label]:`` (unused definitions are dropped by Hugo; kept here)."""
-    text = re.sub(r"\n {0,3}\[\^[^\]\s]+\]:[ \t]*", "\n", text)
-    return FOOTNOTE_REF.sub(
-        lambda m: str(numbers[m.group(1)]) if m.group(1) in numbers else m.group(), text
-    )
+    line loses its ``[^label]:`` (unused definitions are dropped by Hugo; kept here).
+    ``marked``: as the reading pane shows them, "[1]" and a note starting "[1] "."""
+
+    def reference(match: re.Match[str]) -> str:
+        number = numbers.get(match.group(1))
+        if number is None:
+            return match.group()
+        return f"[{number}]" if marked else str(number)
+
+    if marked:
+        text = _FOOTNOTE_LINE.sub(lambda m: f"\n{reference(m)} ", text)
+    else:
+        text = _FOOTNOTE_LINE.sub("\n", text)
+    return FOOTNOTE_REF.sub(reference, text)
 
 
 def footnotes_to_end(markdown: str, numbers: dict[str, int]) -> str:

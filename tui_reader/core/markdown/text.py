@@ -113,7 +113,7 @@ def _prose_plain(
     if "<!--" in text:
         text = _without_comments(text)
     if footnotes:
-        text = footnotes_plain(text, footnotes)
+        text = footnotes_plain(text, footnotes, image_label)
     text = _DROP_LINES.sub("", text)
     if "#" in text:
         text = _ATX_LINE.sub(_atx_plain, text)
@@ -170,14 +170,21 @@ def _image_label(match: re.Match[str]) -> str:
     return f"\\[image: {alt or 'image'}\\]"
 
 
-def plain_text(markdown: str, image_label: bool = False) -> str:
+def plain_text(
+    markdown: str, image_label: bool = False, prepared: dict[str, int] | None = None
+) -> str:
     """The whole plain text of a Markdown body, as Hugo's renderer would leave it.
 
     Works on whole runs of prose between code fences, so a post costs a few regex passes
     rather than several per line; code keeps its text, fence lines go. With
-    ``image_label`` an image leaves "[image: alt]", as the reading pane shows it.
+    ``image_label`` an image leaves "[image: alt]" and a footnote "[1]", as the reading
+    pane shows them. ``prepared``: the text is a :class:`Document`'s already (shortcodes
+    resolved once must not be resolved again), with these footnote numbers.
     """
-    markdown, notes = prepare(markdown)
+    if prepared is None:
+        markdown, notes = prepare(markdown)
+    else:
+        notes = prepared
     runs = code_and_prose(markdown)
     return "".join(
         text if code else _prose_plain(text, image_label, notes) for code, text in runs
