@@ -261,9 +261,13 @@ def normalise(data: Mapping[Any, Any], *, fallback_title: str = "") -> Meta:
         summary=summary,
         draft=_truthy(fields.get("draft")),
         warnings=tuple(warnings),
-        listed=hugo_listed(fields),
-        cascade=_cascaded(fields.get("cascade")),
+        # Most posts say nothing of either: no work for them.
+        listed=hugo_listed(fields) if _BUILD_KEYS.intersection(fields) else None,
+        cascade=_cascaded(fields["cascade"]) if "cascade" in fields else None,
     )
+
+
+_BUILD_KEYS = frozenset({"build", "_build", "headless"})
 
 
 def hugo_listed(fields: Mapping[str, Any]) -> bool | None:

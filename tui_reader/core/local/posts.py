@@ -231,6 +231,7 @@ def _load(
     )
 
 
+@lru_cache(maxsize=4096)
 def _cascade(folder: str, root: str) -> bool:
     """Whether the nearest section (``_index.md``) at or above ``folder``, up to ``root``,
     cascades "not listed" to its pages."""
