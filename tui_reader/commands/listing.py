@@ -79,6 +79,8 @@ def list_command(
         if store is not None:
             store.close()
     for article in selected:
+        for warning in article.warnings:  # a bad date, a broken header: named with its file
+            error(f"{clean_line(article.location)}: {warning}")
         if args.json:
             print(json.dumps(article_json(article, library.minutes(article)), ensure_ascii=False))
         else:

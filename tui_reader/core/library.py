@@ -79,7 +79,8 @@ class Library:
         """Add articles, or replace those with the same key (a second pass of the scan, a
         refreshed feed) where they stand."""
         self._forget_orders()
-        batch = list(articles)
+        # A page kept out of Hugo's lists is not listed here either (links still open it).
+        batch = [article for article in articles if article.listed]
         keys = [article.key for article in batch]
         position = self._position
         if position.keys().isdisjoint(keys) and len(set(keys)) == len(keys):

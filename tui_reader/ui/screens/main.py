@@ -69,6 +69,9 @@ class MainScreen(Screen[None]):
         self.library = library
         self.state = state
         self.history = History()
+        # Articles opened by a link that are not in the library (a page kept out of lists,
+        # a note outside the sources): back and forward find them here.
+        self._outside: dict[str, Article] = {}
         self._focus_for_typing = focus_for_typing
         self._read_timer: Timer | None = None
         # Made here, so the app can hand articles to the list before it is mounted.
@@ -356,7 +359,7 @@ class MainScreen(Screen[None]):
         if place is None:
             self.notify(empty, timeout=2)
             return
-        article = self.library.get(place.key)
+        article = self.library.get(place.key) or self._outside.get(place.key)
         if article is None:
             self.notify("That article is no longer in the library.")
             return
@@ -395,4 +398,6 @@ class MainScreen(Screen[None]):
                 return
         from tui_reader.core.local.scan import load_single
 
-        self.open_article(load_single(path), anchor)
+        article = load_single(path)
+        self._outside[article.key] = article
+        self.open_article(article, anchor)
