@@ -36,6 +36,7 @@ class FeedServer:
         feeds: dict[str, tuple[bytes, str]] = {}
         modified = formatdate(1_700_000_000, usegmt=True)
         self.requests = 0
+        self.always_full = False  # answer conditional requests in full (bench/live.py)
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -50,9 +51,12 @@ class FeedServer:
                     self.end_headers()
                     return
                 body, etag = found
-                if self.headers.get("If-None-Match") == etag or (
-                    self.headers.get("If-Modified-Since") == modified
-                    and "If-None-Match" not in self.headers
+                if not server.always_full and (
+                    self.headers.get("If-None-Match") == etag
+                    or (
+                        self.headers.get("If-Modified-Since") == modified
+                        and "If-None-Match" not in self.headers
+                    )
                 ):
                     self.send_response(304)
                     self.send_header("ETag", etag)

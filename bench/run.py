@@ -4,7 +4,7 @@ target and, where the issue names one, a lower bound measured in the same run.
     python bench/run.py            # about 5-6 minutes on 2 cores
     python bench/run.py --quick    # one sample of everything, about 2-3 minutes
     python bench/run.py --only article,library   # some parts: inprocess, article, library,
-                                                 # feeds, fulltext
+                                                 # feeds, fulltext, live
 
 The corpus (a 5 MB article with ~1,900 headings, 10,000 posts, 200 RSS feeds x 50 items) is
 generated deterministically under a temporary folder (bench/corpus.py). Figures are
@@ -41,6 +41,7 @@ sys.path.insert(0, str(BENCH))
 import corpus  # noqa: E402
 import e2e  # noqa: E402
 import feedbench  # noqa: E402
+import live  # noqa: E402
 import pages  # noqa: E402
 import pictures  # noqa: E402
 from e2e import Samples  # noqa: E402
@@ -52,7 +53,7 @@ from tui_reader.core.local.textio import read_text_file  # noqa: E402
 from tui_reader.core.markdown.document import Document, markdown_parser  # noqa: E402
 from tui_reader.core.store import Store  # noqa: E402
 
-PARTS = ("inprocess", "article", "library", "feeds", "fulltext")
+PARTS = ("inprocess", "article", "library", "feeds", "fulltext", "live")
 
 
 def median(fn: Callable[[], object], runs: int = 5) -> float:
@@ -151,6 +152,8 @@ def fmt(value: float | None, unit: str) -> str:
         return "—"
     if unit == "MB":
         return f"{value:.0f} MB"
+    if unit == "%":
+        return f"{value * 100:.2f} %"
     return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
 
 
@@ -267,6 +270,22 @@ def rows(s: Samples) -> list[Row]:
         "trafilatura.extract",
         1.3,
     )
+    absolute(
+        "200 feeds: list key during R refresh (median)",
+        "key during refresh",
+        0.05,
+        bound_key="key idle",
+        bound_name="same key, idle",
+    )
+    absolute(
+        "200 feeds: list key during R refresh (max)",
+        "key during refresh",
+        0.1,
+        bound_key="key idle",
+        bound_name="same key, idle",
+        peak=True,
+    )
+    absolute("idle a minute: 10 folders + 200 feeds, CPU", "idle cpu", 0.01, unit="%")
     absolute(
         "peak memory: 10,000-post library open", "memory: library", 250e0, unit="MB", peak=True
     )
@@ -469,6 +488,11 @@ def main() -> None:
             step(
                 "web page extraction",
                 lambda: pages.run_extraction(samples, runs=1 if quick else 5),
+            )
+        if "live" in parts:
+            step(
+                "tmux: live library (keys during a refresh, a minute idle)",
+                lambda: live.run_live(root, tui, posts, samples, keys=10 if quick else 30),
             )
         poll = samples.median("poll")
         if poll is not None:

@@ -5,7 +5,6 @@ text with a reason while the app keeps working within its memory bound."""
 
 from __future__ import annotations
 
-import resource
 import socket
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -28,6 +27,31 @@ from tui_reader.ui.widgets.picture_view import PictureView
 
 SIZE = (120, 40)
 MEMORY_BOUND = 400 * MB  # the article's bound (README, Benchmarks)
+# A fresh reader with an article open peaks at about 75 MB (bench/run.py); the test's own
+# process also holds pytest and what earlier tests left, so the pictures' work is
+# measured as the peak's growth over the resident size when the article opens, and held
+# to what the bound leaves after a fresh reader.
+FRESH_READER = 100 * MB
+
+
+def reset_peak() -> int:
+    """Start a new peak (Linux's clear_refs 5) and return the resident size now."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pytest.skip("this kernel does not let a process reset its peak memory")
+    return _status_kib("VmRSS") * 1024
+
+
+def peak_since_reset() -> int:
+    return _status_kib("VmHWM") * 1024
+
+
+def _status_kib(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise AssertionError(f"no {field} in /proc/self/status")
 
 
 def write_post(folder: Path, body: str, front: str = "") -> Path:
@@ -210,6 +234,7 @@ async def test_remote_images_come_from_the_server_and_hostile_ones_say_why(
     body += [f"![{name} picture]({src})" for name, (src, _reason) in hostile.items()]
     write_post(folder, "\n\n".join(body))
     limits = Limits(max_bytes=10 * MB, read_timeout=1.0, deadline=2.0)
+    before = reset_peak()
     async with reading(tmp_path, limits=limits) as (app, pilot, view):
         lines = screen_lines(view)
         text = "\n".join(lines)
@@ -222,8 +247,8 @@ async def test_remote_images_come_from_the_server_and_hostile_ones_say_why(
         await pilot.press("G")
         await pilot.pause()
         assert view.at_end
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-        assert peak < MEMORY_BOUND, peak
+        growth = peak_since_reset() - before
+        assert growth < MEMORY_BOUND - FRESH_READER, growth
         assert app.is_running
 
 

@@ -1,13 +1,15 @@
 """The command line: open the reader, or run one of the commands for scripts and cron.
 
-    tui-reader [--wpm N] [--no-images] [SOURCE ...]
+    tui-reader [--wpm N] [--no-images] [--no-watch] [SOURCE ...]
     tui-reader list [SOURCE ...] [--tag T]... [--search Q] [--sort KEY] [--json] [--unread]
                     [--starred] [--max-minutes N]
+    tui-reader list --stats
     tui-reader refresh
     tui-reader read URL|FILE [--json]
     tui-reader import URL|FILE [--pick N]
     tui-reader import-opml FILE
     tui-reader export-opml
+    tui-reader sync
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from collections.abc import Sequence
 
 from tui_reader import __version__
 
-COMMANDS = ("list", "refresh", "read", "import", "import-opml", "export-opml")
+COMMANDS = ("list", "refresh", "read", "import", "import-opml", "export-opml", "sync")
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -52,13 +54,20 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
         parser.add_argument(
             "--no-images", action="store_true", help="show images as their alt text"
         )
+        parser.add_argument(
+            "--no-watch",
+            action="store_true",
+            help="do not watch the folders for changes (config: watch = false)",
+        )
         _common(parser)
         return parser
     parser = argparse.ArgumentParser(prog=f"tui-reader {command}")
     if command == "list":
         parser.description = "Print the matching articles without opening the interface."
         parser.add_argument("sources", nargs="*", metavar="SOURCE")
-        parser.add_argument("--tag", action="append", default=[], help="only articles with this tag")
+        parser.add_argument(
+            "--tag", action="append", default=[], help="only articles with this tag"
+        )
         parser.add_argument(
             "--search",
             default="",
@@ -76,6 +85,11 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
         parser.add_argument("--unread", action="store_true", help="only unread articles")
         parser.add_argument("--starred", action="store_true", help="only starred articles")
         parser.add_argument("--max-minutes", type=int, metavar="N", help="at most N minutes long")
+        parser.add_argument(
+            "--stats",
+            action="store_true",
+            help="print each feed's cached entries (unread, starred) and the database size",
+        )
         _pick(parser)
         _common(parser)
     elif command == "read":
@@ -104,6 +118,8 @@ def build_parser(command: str | None) -> argparse.ArgumentParser:
         parser.add_argument("file", metavar="FILE")
     elif command == "export-opml":
         parser.description = "Print the configured feeds as OPML 2.0."
+    elif command == "sync":
+        parser.description = "One sync round with the [sync] server of the config file."
     return parser
 
 

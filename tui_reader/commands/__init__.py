@@ -41,6 +41,10 @@ def run(command: str | None, args: argparse.Namespace) -> int:
     if not 20 <= wpm <= 5000:
         error("--wpm must be between 20 and 5000")
         return 2
+    if command == "sync":
+        from tui_reader.commands.sync import sync_command
+
+        return sync_command(config)
     if command == "read":
         from tui_reader.commands.read import read_command
 
@@ -60,8 +64,12 @@ def run(command: str | None, args: argparse.Namespace) -> int:
         if command == "import-opml":
             return import_opml(config, Path(args.file))
         return export_opml(config)
+    if command == "list" and args.stats:
+        from tui_reader.commands.listing import stats_command
+
+        return stats_command()
     sources, feeds = resolve_sources(args.sources, config)
-    if not sources and not feeds:
+    if not sources and not feeds and (command == "list" or config.sync is None):
         print(NO_SOURCE.format(path=config_file()), file=sys.stderr)
         return 2
     if command == "list":
@@ -72,6 +80,8 @@ def run(command: str | None, args: argparse.Namespace) -> int:
 
     if getattr(args, "no_images", False):
         config.images = "off"
+    if getattr(args, "no_watch", False):
+        config.watch = False
     missing = [s for s in [*sources, *(feed.url for feed in feeds)] if is_missing(s)]
     if not missing:
         return open_reader(sources, feeds, config, wpm)

@@ -15,6 +15,7 @@ from tui_reader.core.markdown.text import analyse
 from tui_reader.core.paths import config_file
 from tui_reader.core.sanitize import clean_error, clean_line
 from tui_reader.core.sources import FeedConfig
+from tui_reader.core.store import Store, StoreError
 
 
 def refresh_command(config: Config) -> int:
@@ -29,6 +30,7 @@ def refresh_command(config: Config) -> int:
             store.close()
         return 1
     limits = Limits()
+    feeds = _not_synced(store, config.feeds)
 
     def report(done: int, total: int, outcome) -> None:
         status = {"updated": "ok", "not_modified": "unchanged", "failed": "FAILED"}[outcome.status]
@@ -45,17 +47,44 @@ def refresh_command(config: Config) -> int:
     async def go():
         async with make_client(limits) as client:
             return await refresh_all(
-                client, store, config.feeds, limits=limits, analyse=analyse, on_progress=report
+                client, store, feeds, limits=limits, analyse=analyse, on_progress=report
             )
 
     try:
         outcomes = asyncio.run(go())  # each updated feed is saved and indexed as it comes
+        _prune(store, config)
     finally:
         store.close()
     failed = sum(1 for o in outcomes if o.status == "failed")
     new = sum(o.new_count for o in outcomes)
     print(f"{len(outcomes)} feeds: {len(outcomes) - failed} ok, {failed} failed, {new} new entries")
     return 1 if outcomes and failed == len(outcomes) else 0
+
+
+def _not_synced(store, feeds: list[FeedConfig]) -> list[FeedConfig]:
+    """The configured feeds the sync server does not have: a feed it has comes from it
+    (`tui-reader sync`), so it is shown once, and not fetched here as well."""
+    try:
+        synced = store.synced_store_urls()
+    except StoreError:
+        return feeds
+    for feed in feeds:
+        if feed.url in synced:
+            print(f"skipped   {clean_line(feed.title or feed.url)}: synced from the server")
+    return [feed for feed in feeds if feed.url not in synced]
+
+
+def _prune(store: Store, config: Config) -> None:
+    """The retention settings apply after a refresh from cron as in the reader."""
+    if not (config.keep_days or config.max_entries_per_feed):
+        return
+    try:
+        removed = store.prune(config.keep_days, config.max_entries_per_feed)
+    except StoreError as exc:
+        error(str(exc))
+        return
+    if removed:
+        print(f"removed {len(removed)} old read entries (keep_days, max_entries_per_feed)")
 
 
 def import_opml(config: Config, path: Path) -> int:

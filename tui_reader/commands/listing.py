@@ -11,6 +11,7 @@ from tui_reader.commands.common import PICK_EXIT, error, fetch_once, find_feed, 
 from tui_reader.core.article import Article, shown_date
 from tui_reader.core.feeds.localfiles import local_path
 from tui_reader.core.library import Filter, Library, in_rank_order
+from tui_reader.core.limits import format_size
 from tui_reader.core.local.scan import discover_feeds, parse_local_feed, scan_sources
 from tui_reader.core.markdown.text import plain_text
 from tui_reader.core.paths import config_file
@@ -78,6 +79,8 @@ def list_command(
         if store is not None:
             store.close()
     for article in selected:
+        for warning in article.warnings:  # a bad date, a broken header: named with its file
+            error(f"{clean_line(article.location)}: {warning}")
         if args.json:
             print(json.dumps(article_json(article, library.minutes(article)), ensure_ascii=False))
         else:
@@ -104,6 +107,32 @@ def _fetch_first(
     if problem:
         return [], f"{clean_line(feed.url)}: {problem}", 1
     return store.feed_articles(feed.url), "", 0
+
+
+def stats_command() -> int:
+    """``list --stats``: each feed's entries (unread, starred) and the database's size."""
+    store, problem = open_store()
+    if store is None:
+        error(problem)
+        return 1
+    try:
+        stats = store.feed_stats()
+        size = store.database_size()
+        local = store.scan_cache_count()
+    except StoreError as exc:
+        error(str(exc))
+        return 1
+    finally:
+        store.close()
+    width = max([len("entries"), *(len(str(s.entries)) for s in stats)])
+    print(f"{'entries':>{width}}  {'unread':>6}  {'starred':>7}  feed")
+    for line in stats:
+        name = clean_line(line.title) or clean_line(line.url, 500)
+        print(f"{line.entries:>{width}}  {line.unread:>6}  {line.starred:>7}  {name}")
+    total = sum(s.entries for s in stats)
+    print(f"{total} entries in {len(stats)} feeds; {local} local files in the scan cache")
+    print(f"database: {store.path} ({format_size(size - size % 1024)}, {size} bytes)")
+    return 0
 
 
 def not_fetched(url: str) -> str:

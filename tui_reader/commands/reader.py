@@ -63,6 +63,10 @@ def open_reader(
             check_store=True,
             images=images,
             image_cache_bytes=config.image_cache_mb * 1024 * 1024,
+            sync=config.sync,
+            watch=config.watch,
+            refresh_minutes=config.refresh_minutes,
+            retention=(config.keep_days, config.max_entries_per_feed),
         )
         app.run()
     finally:

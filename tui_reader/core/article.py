@@ -57,6 +57,9 @@ class Article:
     warnings: tuple[str, ...] = ()  # problems found while loading, shown to the user
     mtime: float = 0.0
     size: int = 0
+    # False for a page Hugo keeps out of its lists (build options, cascade, headless
+    # bundles): not listed, but a link to it still opens it.
+    listed: bool = True
     # Metadata only, so far: words, headings and summary come in a second pass of the scan.
     pending: bool = False
     tags_folded: frozenset[str] = field(default=frozenset(), compare=False)

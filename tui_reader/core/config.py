@@ -16,6 +16,16 @@ Example::
     [keys]
     toggle_toc = "T,f2"
 
+    [sync]                       # see core/sync/settings.py
+    service = "ttrss"
+
+A live library (all optional)::
+
+    watch = true                 # false: no watching; "poll": poll (network drives)
+    refresh_minutes = 60         # feeds refreshed in the background; 0: off; min 1
+    keep_days = 90               # read entries older than this are removed
+    max_entries_per_feed = 500   # and past the newest 500 of their feed
+
 A broken config file is reported (with the file name and the problem) and the reader
 starts with what it could read, never with a crash.
 """
@@ -26,11 +36,17 @@ import os
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui_reader.core.fulltext.policy import parse_mode
 from tui_reader.core.markdown.readtime import HUGO_WPM
 from tui_reader.core.sanitize import HTTP_SCHEMES, clean_error, clean_line, clean_tags, safe_url
 from tui_reader.core.sources import FeedConfig
+
+DEFAULT_MINUTES = 60  # refresh_minutes when the config does not say
+
+if TYPE_CHECKING:
+    from tui_reader.core.sync.settings import SyncConfig
 
 
 @dataclass
@@ -44,9 +60,15 @@ class Config:
     keys: dict[str, str] = field(default_factory=dict)
     images: str = "auto"  # pictures: auto, kitty, sixel, halfblock or off
     image_cache_mb: int = 100  # fetched pictures kept on disk
+    # The live library: watched folders, scheduled refresh, a bounded feed cache.
+    watch: bool | str = True  # True, False or "poll"
+    refresh_minutes: int = DEFAULT_MINUTES
+    keep_days: int | None = None  # None: keep every entry
+    max_entries_per_feed: int | None = None
     errors: list[str] = field(default_factory=list)
     path: Path | None = None
     exists: bool = False
+    sync: SyncConfig | None = None  # the [sync] table (core/sync/settings.py)
 
 
 def load_config(path: Path) -> Config:
@@ -94,6 +116,12 @@ def load_config(path: Path) -> Config:
     keys = data.get("keys", {})
     if isinstance(keys, dict):
         config.keys = {str(k): str(v) for k, v in keys.items() if isinstance(v, str)}
+    _live_settings(config, data, clean_line(str(path)))
+    if "sync" in data:  # read only by those who sync: nothing added to everyone's start
+        from tui_reader.core.sync.settings import parse_sync
+
+        config.sync, problems = parse_sync(data["sync"], path)
+        config.errors.extend(problems)
     return config
 
 
@@ -113,6 +141,32 @@ def _read_images(data: dict[str, object], config: Config, name: str) -> None:
         config.errors.append(f"{name}: image_cache_mb must be a number from 0 to 100000")
 
 
+def _live_settings(config: Config, data: dict[str, object], shown: str) -> None:
+    watch = data.get("watch", True)
+    if isinstance(watch, bool) or watch == "poll":
+        config.watch = watch
+    else:
+        config.errors.append(f'{shown}: watch must be true, false or "poll"')
+    minutes = refresh_minutes(data.get("refresh_minutes"))
+    if minutes is not None:
+        config.refresh_minutes = minutes
+    elif "refresh_minutes" in data:
+        config.errors.append(f"{shown}: refresh_minutes must be 0 (off) or a number from 1")
+    for name in ("keep_days", "max_entries_per_feed"):
+        value = data.get(name)
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            setattr(config, name, value)
+        elif value is not None:
+            config.errors.append(f"{shown}: {name} must be a number from 1")
+
+
+def refresh_minutes(value: object) -> int | None:
+    """A valid ``refresh_minutes``, or None: 0 is off, else from 1 to a week (10080)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10080:
+        return value
+    return None
+
+
 def _feed_from(entry: object) -> FeedConfig | None:
     if isinstance(entry, str):
         entry = {"url": entry}
@@ -127,6 +181,7 @@ def _feed_from(entry: object) -> FeedConfig | None:
         url=url if "://" in url else os.path.expanduser(url),
         title=clean_line(entry.get("title", "")),
         tags=clean_tags(entry.get("tags", ())),
+        refresh_minutes=refresh_minutes(entry.get("refresh_minutes")),
     )
 
 

@@ -78,11 +78,9 @@ class Library:
     def add(self, articles: Iterable[Article]) -> None:
         """Add articles, or replace those with the same key (a second pass of the scan, a
         refreshed feed) where they stand."""
-        self._ordered.clear()
-        self._ordered_texts.clear()
-        self._tag_positions.clear()
-        self._recent.clear()
-        batch = list(articles)
+        self._forget_orders()
+        # A page kept out of Hugo's lists is not listed here either (links still open it).
+        batch = [article for article in articles if article.listed]
         keys = [article.key for article in batch]
         position = self._position
         if position.keys().isdisjoint(keys) and len(set(keys)) == len(keys):
@@ -104,6 +102,25 @@ class Library:
             for key in keys:
                 self._haystacks.pop(key, None)  # built again by the next text filter
         self._learn_spellings(batch)
+
+    def _forget_orders(self) -> None:
+        """The library changed: every kept order and result is out of date."""
+        self._ordered.clear()
+        self._ordered_texts.clear()
+        self._tag_positions.clear()
+        self._recent.clear()
+
+    def remove(self, keys: Iterable[str]) -> None:
+        """Take articles out (files deleted, entries pruned); unknown keys are ignored."""
+        gone = {key for key in keys if key in self._by_key}
+        if not gone:
+            return
+        self._forget_orders()
+        self.articles = [a for a in self.articles if a.key not in gone]
+        self._position = {a.key: i for i, a in enumerate(self.articles)}
+        for key in gone:
+            self._by_key.pop(key, None)
+            self._haystacks.pop(key, None)
 
     def _learn_spellings(self, batch: list[Article]) -> None:
         """Remember the first spelling of each new tag (in library order)."""

@@ -24,6 +24,7 @@ class FeedConfig:
     title: str = ""
     tags: tuple[str, ...] = ()
     full_text: str = "auto"
+    refresh_minutes: int | None = None  # this feed's schedule; None: the global one
 
 
 def is_feed_source(source: str) -> bool:

@@ -77,6 +77,12 @@ class ReadingState:
         self._write("set_starred", key, state.starred)
         return state.starred
 
+    def take_synced(self, changes: Iterable[tuple[str, str, bool]]) -> None:
+        """(key, "read" or "starred", value) a sync round already saved: memory only."""
+        for key, field, value in changes:
+            if field in ("read", "starred"):
+                setattr(self._state(key), field, value)
+
     def opened(self, key: str) -> None:
         self._write("mark_opened", key)
 

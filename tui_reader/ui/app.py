@@ -16,6 +16,7 @@ from contextlib import suppress
 from functools import partial
 from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import App, SystemCommand
@@ -37,6 +38,11 @@ from tui_reader.core.store import Store, StoreDamaged, StoreError, describe, not
 from tui_reader.ui.feeds import FeedsService
 from tui_reader.ui.messages import ScanBatch, ScanFinished, ScanListed
 from tui_reader.ui.screens.main import MainScreen
+from tui_reader.ui.watching import LiveLibrary
+
+if TYPE_CHECKING:
+    from tui_reader.core.sync.settings import SyncConfig
+    from tui_reader.ui.sync import SyncRunner
 
 WARM_UP_AFTER = 0.5  # seconds after the warm-up starts before the search text is folded
 KEY_QUIET = 0.15  # seconds without a key before the warm-up goes on
@@ -102,11 +108,16 @@ class ReaderApp(App[None]):
         check_store: bool = False,
         images: str = "off",
         image_cache_bytes: int | None = None,
+        sync: SyncConfig | None = None,
+        watch: bool | str = False,
+        refresh_minutes: int = 0,
+        retention: tuple[int | None, int | None] = (None, None),
     ) -> None:
         """``scan``: the scan of ``sources`` already started in a child process (the
         command line starts it before importing Textual); without it the app scans in a
         thread. ``check_store``: the store was opened without its integrity check, which
-        the app runs a moment after its first screen (:meth:`_check_store`)."""
+        the app runs a moment after its first screen (:meth:`_check_store`). The rest
+        are the config's ``watch``, ``refresh_minutes``, ``keep_days`` and so on."""
         super().__init__()
         self.images = images  # the picture protocol: kitty, sixel, halfblock or off
         self.image_cache_bytes = image_cache_bytes
@@ -123,7 +134,13 @@ class ReaderApp(App[None]):
             store=lambda: self.store,
             add_articles=self.add_articles,
             progress=lambda: self.main.query_one("#refresh-status", Static),
+            refresh_minutes=refresh_minutes,
+            retention=retention,
+            show_changes=lambda changed, removed: self.live.feed_changes(changed, removed),
         )
+        self.sync_runner = self._sync_runner(sync, limits or Limits())
+        self.live = LiveLibrary(self, self.sources, self.library, self.state, lambda: self.store)
+        self.live.watching = watch
         self._type_ahead: Input | None = None  # a field just opened by a key
         self._keymap = keymap or {}
         self._measure = measure  # the article text's width at most (None: the default)
@@ -137,6 +154,24 @@ class ReaderApp(App[None]):
         # ``tui-reader post.md``: one Markdown file opens straight into its article.
         single = self.sources[0] if len(self.sources) == 1 else ""
         self._open_on_arrival = single if single.lower().endswith(MARKDOWN_SUFFIXES) else None
+
+    def _sync_runner(self, sync: SyncConfig | None, limits: Limits) -> SyncRunner | None:
+        if sync is None:
+            return None
+        from tui_reader.ui.sync import SyncRunner  # only for those who sync
+
+        runner = SyncRunner(
+            self,
+            sync,
+            limits,
+            store=lambda: self.store,
+            state=self.state,
+            add_articles=self.add_articles,
+            status_line=lambda: self.main.query_one("#sync-status", Static),
+            redraw=lambda: self.main.list.refresh_rows(),
+        )
+        self.feeds_service.sync = runner
+        return runner
 
     @property
     def loading(self) -> bool:
@@ -214,6 +249,9 @@ class ReaderApp(App[None]):
         if self._store_unchecked:
             self._store_unchecked = False
             self.set_timer(STORE_CHECK_AFTER, self._check_store)
+        if self.sync_runner is not None:
+            self.set_timer(self.sync_runner.start_after, self.sync_runner.start)
+        self.live.first_screen(self.feeds_service)
 
     @work(thread=True, group="check-store", exit_on_error=False)
     def _check_store(self) -> None:
@@ -312,6 +350,7 @@ class ReaderApp(App[None]):
         self.main.list.apply_filter()
         self._open_single_file()
         self._warm_up()
+        self.live.scan_over()
         if not self.library.articles:
             self.notify("No articles found in the given sources.", severity="warning")
 
@@ -416,6 +455,7 @@ class ReaderApp(App[None]):
             self.notify(error, severity="error", markup=False, timeout=10)
 
     def on_unmount(self) -> None:
+        self.live.stop()
         if self._scan_process is not None:
             self._scan_process.stop()
         self.state.flush()  # positions are recorded on every move; write the last ones

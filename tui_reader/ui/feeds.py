@@ -24,6 +24,11 @@ from tui_reader.ui.discovery import wants_discovery
 
 if TYPE_CHECKING:
     from tui_reader.core.feeds.refresh import FeedOutcome
+    from tui_reader.core.feeds.schedule import Scheduler
+    from tui_reader.ui.sync import SyncRunner
+
+TICK = 10.0  # seconds between looks at the schedule: an idle reader wakes up rarely
+SHOW_EVERY = 0.5  # seconds: how often a refresh's saved entries go into the list
 
 
 class FeedsService:
@@ -41,7 +46,15 @@ class FeedsService:
         store: Callable[[], Store | None],
         add_articles: Callable[[list[Article]], None],
         progress: Callable[[], Static],
+        *,
+        refresh_minutes: int = 0,
+        retention: tuple[int | None, int | None] = (None, None),
+        show_changes: Callable[[set[str], list[str]], None] | None = None,
     ) -> None:
+        """``refresh_minutes``: the global schedule (0: refresh only on a key; a feed's
+        own ``refresh_minutes`` still counts); ``retention``: ``keep_days`` and
+        ``max_entries_per_feed``; ``show_changes(changed, removed)``: entries the server
+        changed, and keys the retention removed, after each refresh."""
         self.app = app
         self.feeds = feeds
         self.limits = limits
@@ -49,6 +62,24 @@ class FeedsService:
         self._add = add_articles
         self._progress = progress
         self.refreshing: set[str] = set()  # URLs being refreshed now
+        self.sync: SyncRunner | None = None  # the sync account, when one is configured
+        self.retention = retention
+        self._show_changes = show_changes
+        self.refresh_minutes = refresh_minutes
+        self._scheduler: Scheduler | None = None
+        self._ticking = False
+        self._to_show: set[str] = set()  # feeds saved, their entries not yet listed
+        self._to_show_whole: set[str] = set()  # ... of which all entries are to be listed
+        self._show_waits = False  # feeds saved now wait for the SHOW_EVERY timer
+
+    @property
+    def scheduler(self) -> Scheduler:
+        """Each feed's next fetch. Made on first use: its module is not for the start."""
+        if self._scheduler is None:
+            from tui_reader.core.feeds.schedule import Scheduler
+
+            self._scheduler = Scheduler(self.refresh_minutes)
+        return self._scheduler
 
     @property
     def store(self) -> Store | None:
@@ -90,6 +121,13 @@ class FeedsService:
                 self._add(articles)
             return
         store = self.store
+        if self.sync is not None:  # a feed the server has too is shown once: its copy
+            try:
+                synced = set(await asyncio.to_thread(store.synced_store_urls))
+            except StoreError:
+                synced = set()
+            feeds = [feed for feed in feeds if feed.url not in synced]
+            self.feeds = [feed for feed in self.feeds if feed.url not in synced]
         for feed in feeds:
             try:
                 articles = await asyncio.to_thread(store.feed_articles, feed.url)
@@ -103,6 +141,9 @@ class FeedsService:
             self.refresh_feeds(stale, quiet=True)
 
     def refresh_all(self) -> None:
+        if not self.feeds and self.sync is not None:
+            self.sync.sync_now()
+            return
         if not self.feeds:
             self.notify("No feeds are configured. Give a feed URL or file as a source.")
             return
@@ -112,15 +153,79 @@ class FeedsService:
         if article is None or article.kind != "feed":
             self.notify("Highlight an article from a feed to refresh its feed (R: all feeds).")
             return
+        if self.sync is not None and article.source in self.sync.store_urls:
+            self.sync.sync_now()  # the server refreshes its feeds: a round brings them
+            return
         feed = next((f for f in self.feeds if f.url == article.source), None)
         self.refresh_feeds([feed or FeedConfig(article.source)])
 
-    def refresh_feeds(self, feeds: list[FeedConfig], quiet: bool = False) -> None:
+    def refresh_feeds(
+        self, feeds: list[FeedConfig], quiet: bool = False, scheduled: bool = False
+    ) -> None:
         """Refresh feeds in the background; the rest of the app keeps answering keys."""
-        self.app.run_worker(self._refresh_feeds(feeds, quiet), group="feeds")
+        self.app.run_worker(self._refresh_feeds(feeds, quiet, scheduled), group="feeds")
 
-    async def _refresh_feeds(self, feeds: list[FeedConfig], quiet: bool) -> None:
-        """``quiet`` (used at start-up for local feed files) shows failures but no progress."""
+    # -- the schedule -------------------------------------------------------------------
+    def start_schedule(self, delay: float) -> None:
+        """Load each feed's next fetch, then look every TICK seconds for feeds due."""
+        if self.feeds and not self._ticking:
+            self._ticking = True
+            self.app.set_timer(delay, lambda: self.app.run_worker(self._load_schedule()))
+
+    async def _load_schedule(self) -> None:
+        store = self.store
+        saved = {}
+        if store is not None:
+            try:
+                saved = await asyncio.to_thread(store.schedules)
+                self._show_changed(await asyncio.to_thread(store.changed_keys), [])
+            except StoreError:
+                saved = {}
+        self.scheduler.load(self.feeds, saved)
+        self.app.set_interval(TICK, self.check_schedule)
+
+    def check_schedule(self) -> None:
+        """Refresh, quietly, the feeds whose time has come."""
+        due = self.scheduler.due(self.feeds, self.refreshing)
+        if due:
+            self.refresh_feeds(due, quiet=True, scheduled=True)
+
+    def seen(self, key: str) -> None:
+        """An entry marked "updated" was opened: the mark goes, in the library too."""
+        store = self.store
+        if store is not None and store.writable:
+            self.app.run_worker(lambda: store.clear_changed(key), thread=True, exit_on_error=False)
+
+    def _show_changed(self, changed: set[str], removed: list[str]) -> None:
+        if self._show_changes is not None and (changed or removed):
+            self._show_changes(changed, removed)
+
+    async def _after_refresh(self, store: Store, outcomes: list[FeedOutcome]) -> None:
+        """Save the feeds' next slots, prune, and show what changed."""
+        by_url = {feed.url: feed for feed in self.feeds}
+        slots = []
+        for outcome in outcomes:
+            feed = by_url.get(outcome.url) or FeedConfig(outcome.url)
+            slot = self.scheduler.record(feed, outcome.status == "failed", outcome.hints)
+            slots.append((outcome.url, slot))
+
+        def save() -> tuple[set[str], list[str]]:
+            for url, slot in slots:
+                store.save_schedule(url, slot.when, slot.reason, slot.failures)
+            removed = store.prune(*self.retention) if any(self.retention) else []
+            return store.changed_keys(), removed
+
+        try:
+            changed, removed = await asyncio.to_thread(save)
+        except StoreError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self._show_changed(changed, removed)
+
+    async def _refresh_feeds(self, feeds: list[FeedConfig], quiet: bool, scheduled: bool) -> None:
+        """``quiet`` (used at start-up for local feed files) shows failures but no progress;
+        ``scheduled`` (in the background, on the schedule) shows neither: the feeds view
+        says what failed and when it is tried again."""
         if self.store is None:
             self.notify("Feeds need the library database, which could not be opened.")
             return
@@ -130,15 +235,24 @@ class FeedsService:
             return
         feeds = [feed for feed in feeds if feed.url not in self.refreshing]
         if not feeds:
-            self.notify("Those feeds are being refreshed already.", timeout=3)
+            if not scheduled:
+                self.notify("Those feeds are being refreshed already.", timeout=3)
             return
         self.refreshing.update(feed.url for feed in feeds)
         try:
-            await self._refresh(feeds, quiet)
+            outcomes = await self._refresh(feeds, quiet or scheduled, scheduled)
+            self._show_saved()  # the last feeds saved: listed now, not after the timer
+            store = self.store  # None if found damaged meanwhile: nothing more to save
+            if store is not None:
+                await self._after_refresh(store, outcomes)
         finally:
             self.refreshing.difference_update(feed.url for feed in feeds)
+        if self.sync is not None and not quiet and not self.sync.running:
+            self.sync.sync_now()  # after a refresh, the server's side too
 
-    async def _refresh(self, feeds: list[FeedConfig], quiet: bool) -> None:
+    async def _refresh(
+        self, feeds: list[FeedConfig], quiet: bool, silent: bool = False
+    ) -> list[FeedOutcome]:
         store = self.store
         assert store is not None
         progress = self._progress()
@@ -151,38 +265,108 @@ class FeedsService:
                 discovery.start(self, outcome.url)
             elif outcome.status == "failed":
                 totals["failed"] += 1
+            if outcome.status == "failed" and not silent:
                 self.notify(
                     f"{outcome.title}: {outcome.message}", severity="error", markup=False, timeout=8
                 )
             progress.update(Text(_progress_text(done, total, totals["new"], totals["failed"])))
             if outcome.status == "updated" or outcome.articles:  # new entries or articles
-                self.app.run_worker(self._show_feed(outcome.url), group="feed-show")
+                # Articles fetched for entries saved before are not "fresh": list the
+                # whole feed then.
+                self._show_later(outcome.url, whole=outcome.status != "updated")
 
         progress.update(Text(_progress_text(0, len(feeds), 0, 0)))
-        from tui_reader.core.feeds.fetch import make_client  # httpx loads with the first refresh
-        from tui_reader.core.feeds.refresh import refresh_all
-        from tui_reader.core.markdown.text import analyse
-
-        async with make_client(self.limits) as client:
-            await refresh_all(
-                client, store, feeds, limits=self.limits, analyse=analyse, on_progress=on_progress
-            )
+        outcomes = await self._in_own_loop(store, feeds, on_progress)
         progress.update(
             Text(_progress_text(len(feeds), len(feeds), totals["new"], totals["failed"]))
         )
         self.app.set_timer(4, lambda: progress.remove_class("-shown"))
+        return outcomes
 
-    async def _show_feed(self, url: str) -> None:
-        """Put a refreshed feed's entries into the list (the refresh indexed them)."""
+    async def _in_own_loop(
+        self,
+        store: Store,
+        feeds: list[FeedConfig],
+        on_progress: Callable[[int, int, FeedOutcome], None],
+    ) -> list[FeedOutcome]:
+        """The refresh, in a thread with an event loop of its own. On the interface's
+        loop, every chunk of 200 downloads was a callback the keys queued behind
+        (list keys took twice as long while R ran); now only its progress comes here."""
+        from tui_reader.core.feeds.fetch import make_client  # httpx loads with the first refresh
+        from tui_reader.core.feeds.refresh import refresh_all
+        from tui_reader.core.markdown.text import analyse
+
+        here = asyncio.get_running_loop()
+        running: dict[str, object] = {}
+
+        def report(done: int, total: int, outcome: FeedOutcome) -> None:
+            here.call_soon_threadsafe(on_progress, done, total, outcome)
+
+        async def refresh() -> list[FeedOutcome]:
+            running["loop"], running["task"] = asyncio.get_running_loop(), asyncio.current_task()
+            async with make_client(self.limits) as client:
+                return await refresh_all(
+                    client,
+                    store,
+                    feeds,
+                    limits=self.limits,
+                    analyse=analyse,
+                    on_progress=report,
+                    spare_cores=1,
+                )
+
+        try:
+            return await asyncio.to_thread(asyncio.run, refresh())
+        except asyncio.CancelledError:  # the reader quits: end the refresh's loop too
+            loop, task = running.get("loop"), running.get("task")
+            if isinstance(loop, asyncio.AbstractEventLoop) and isinstance(task, asyncio.Task):
+                loop.call_soon_threadsafe(task.cancel)
+            raise
+
+    def _show_later(self, url: str, whole: bool = False) -> None:
+        """A feed was saved: its new and changed entries (``whole``: all of them) go into
+        the list with those of the other feeds saved within SHOW_EVERY, in one step (each
+        step re-sorts the library, and 200 of them would take the keys' time)."""
+        self._to_show.add(url)
+        if whole:
+            self._to_show_whole.add(url)
+        if not self._show_waits:  # the first feed saved for a while shows at once
+            self._show_saved()
+
+    def _show_saved(self) -> None:
+        """List the feeds saved so far, and wait SHOW_EVERY before listing more."""
+        self._show_waits = False
+        if not self._to_show:
+            return
+        urls, self._to_show = sorted(self._to_show), set()
+        whole, self._to_show_whole = self._to_show_whole, set()
+        self.app.run_worker(self._show_feeds(urls, whole), group="feed-show")
+        self._show_waits = True
+        self.app.set_timer(SHOW_EVERY, self._show_saved)
+
+    async def _show_feeds(self, urls: list[str], whole: set[str] = frozenset()) -> None:
+        """Put refreshed feeds' new and changed entries into the list (the refresh
+        indexed them)."""
         store = self.store
         if store is None:
             return
+
+        def load() -> list[Article]:
+            return [
+                article
+                for url in urls
+                for article in (
+                    store.feed_articles(url) if url in whole else store.fresh_feed_articles(url)
+                )
+            ]
+
         try:
-            articles = await asyncio.to_thread(store.feed_articles, url)
+            articles = await asyncio.to_thread(load)
         except StoreError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
-        self._add(articles)
+        if articles:
+            self._add(articles)
 
     def show_view(self) -> None:
         if self.store is None:
@@ -194,9 +378,22 @@ class FeedsService:
             self.notify(str(exc), severity="error", markup=False)
             return
         configured = {feed.url for feed in self.feeds}
+        note = ""
+        if self.sync is not None:
+            configured |= self.sync.store_urls
+            note = self.sync.failing and f"Sync failing: {self.sync.failing}"
         from tui_reader.ui.screens.feeds import FeedsScreen  # loaded on use (DataTable)
 
-        self.app.push_screen(FeedsScreen([r for r in records if r.url in configured] or records))
+        # The schedule as the reader keeps it; before it is loaded, as the library has it.
+        slots = {url: (slot.when, slot.reason) for url, slot in self.scheduler.slots.items()}
+        if not slots:
+            try:
+                saved = self.store.schedules()
+            except StoreError:
+                saved = {}
+            slots = {url: (when, reason) for url, (when, reason, _f, _c) in saved.items()}
+        shown = [r for r in records if r.url in configured] or records
+        self.app.push_screen(FeedsScreen(shown, slots, note))
 
 
 def _progress_text(done: int, total: int, new: int, failed: int) -> str:

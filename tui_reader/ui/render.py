@@ -38,6 +38,7 @@ from tui_reader.core.markdown.document import MAX_NESTING
 from tui_reader.core.markdown.lines import code_and_prose
 from tui_reader.ui.pictures.markdown import images_in, only_images
 from tui_reader.ui.widgets.page import Wide
+from tui_reader.ui import render_dialect as dialect
 
 if TYPE_CHECKING:
     from tui_reader.core.markdown.document import Document
@@ -154,6 +155,10 @@ class SectionRenderer:
         self.links = links
         self.section = section
         self.pictures = pictures
+        self.notes_begun = False  # a rule goes above the first footnote
+
+    def framed(self, items: list[RenderableType], first: Text, rest: Text) -> RenderableType:
+        return Prefixed(Stack(items), first, rest)
 
     def _link_style(self) -> Style:
         """Link style whose click metadata holds only numbers, never text from the page."""
@@ -197,6 +202,8 @@ class SectionRenderer:
                 text.append(f"[image: {alt}]", self._link_style())
             elif kind == "html_inline":
                 continue
+            elif kind == "footnote_ref":
+                text.append_text(dialect.footnote_marker(child))
             else:
                 text.append(child.content, current)
         if len(text) > MAX_PARAGRAPH:
@@ -215,7 +222,7 @@ class SectionRenderer:
             kind = token.type
             if kind == "heading_open":
                 level = int(token.tag[1:])
-                title = self.inline(tokens[index + 1], HEADING_STYLES.get(level))
+                title = dialect.heading_title(self, tokens[index + 1], HEADING_STYLES.get(level))
                 marker = Text("#" * level + " ", style=Style(dim=True))
                 out.append(Text.assemble(marker, title))
                 out.append(Text(""))
@@ -231,6 +238,13 @@ class SectionRenderer:
                 out.append(self._list(tokens, index, close))
                 if token.level == 0:
                     out.append(Text(""))
+            elif kind == "blockquote_open" and (box_ := dialect.alert(self, tokens, index, close)):
+                out += [box_, Text("")]
+            elif kind == "dl_open":
+                out += [dialect.definition_list(self, tokens, index, close), Text("")]
+            elif kind == "footnote_reference_open":
+                out += dialect.footnote_note(self, tokens, index, close, not self.notes_begun)
+                self.notes_begun = True
             elif kind == "blockquote_open":
                 inner = self.blocks(tokens, index + 1, close)
                 while inner and isinstance(inner[-1], Text) and not inner[-1].plain:
@@ -268,6 +282,9 @@ class SectionRenderer:
             if block is not None:
                 drawn.append(block)
         return drawn
+
+    def closing(self, tokens: list[Token], index: int, end: int) -> int:
+        return self._closing(tokens, index, end)
 
     @staticmethod
     def _closing(tokens: list[Token], index: int, end: int) -> int:

@@ -25,6 +25,8 @@ import errno
 import re
 import socket
 import zlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from http import HTTPStatus
 from urllib.parse import urljoin, urlsplit
@@ -35,7 +37,7 @@ from tui_reader import HOMEPAGE, __version__
 from tui_reader.core.limits import FetchError, FetchResult, Limits, format_size
 from tui_reader.core.sanitize import HTTP_SCHEMES, clean_error, clean_line
 
-__all__ = ["FetchError", "FetchResult", "Limits", "fetch", "format_size", "make_client"]
+__all__ = ["FetchError", "FetchResult", "Limits", "fetch", "format_size", "make_client", "post"]
 
 USER_AGENT = f"tui-reader/{__version__} (+{HOMEPAGE})"
 ACCEPT = (
@@ -80,9 +82,45 @@ async def fetch(
     redirect problems, oversized or badly encoded bodies, and the deadline.
     """
     limits = limits or Limits()
+    async with _bounded(limits):
+        return await _fetch(client, url, etag, last_modified, limits, accept)
+
+
+async def post(
+    client: httpx.AsyncClient, url: str, body: bytes, *, limits: Limits | None = None
+) -> bytes:
+    """POST a JSON ``body`` and return the 2xx answer's bytes, within the same ``limits``
+    as a feed: one deadline, a size cap, bounded decompression. A redirect is an error
+    (an API that moved is a configuration problem, and a POST is not repeated).
+
+    Raises :class:`FetchError` for every failure, as :func:`fetch` does.
+    """
+    limits = limits or Limits()
+    async with _bounded(limits):
+        _check_scheme(url, "unsupported scheme (only http and https)")
+        headers = {
+            "User-Agent": USER_AGENT,
+            "Accept-Encoding": ACCEPT_ENCODING,
+            "Accept": "application/json",
+            "Content-Type": "application/json",
+        }
+        timeout = httpx.Timeout(limits.read_timeout, connect=limits.read_timeout)
+        request = client.build_request("POST", url, content=body, headers=headers, timeout=timeout)
+        response = await client.send(request, stream=True, follow_redirects=False)
+        try:
+            if not 200 <= response.status_code < 300:
+                raise _status_error(response, limits)
+            return await _read_body(response, limits)
+        finally:
+            await response.aclose()
+
+
+@asynccontextmanager
+async def _bounded(limits: Limits) -> AsyncIterator[None]:
+    """One deadline over a whole exchange; every failure becomes one :class:`FetchError`."""
     try:
         async with asyncio.timeout(limits.deadline):
-            return await _fetch(client, url, etag, last_modified, limits, accept)
+            yield
     except TimeoutError:
         raise FetchError(f"timed out after {_seconds(limits.deadline)}") from None
     except httpx.TimeoutException as exc:

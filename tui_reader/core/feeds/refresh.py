@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from tui_reader.core.feeds.build import Analyse
 from tui_reader.core.feeds.localfiles import local_path, read_local_feed
 from tui_reader.core.feeds.model import FeedError
+from tui_reader.core.feeds.schedule import ServerHints, hints_from
 from tui_reader.core.feeds.workers import IN_THREAD, Download, FeedParsers, SaveFailed
 from tui_reader.core.fulltext.entries import Slots, fill_feed
 from tui_reader.core.limits import FetchError, Limits
@@ -44,6 +45,8 @@ class FeedOutcome:
     retry_after: float | None = None
     articles: int = 0  # full articles fetched for its entries (core/fulltext)
     articles_failed: int = 0  # ... and not: each entry keeps its feed text and the reason
+    # What the server and the feed asked about the next fetch (core/feeds/schedule.py).
+    hints: ServerHints | None = None
 
 
 async def refresh_feed(
@@ -68,7 +71,7 @@ async def refresh_feed(
         message = f"could not read the library: {clean_error(exc)}"
         return FeedOutcome(url, clean_line(feed.title or url), "failed", message=message)
     try:
-        download = await _download(client, feed, record, limits)
+        download, headers = await _download(client, feed, record, limits)
     except FetchError as exc:
         return await _failed(store, feed, record, exc.message, exc.retry_after)
     except FeedError as exc:
@@ -82,7 +85,8 @@ async def refresh_feed(
         except Exception as exc:
             return await _failed(store, feed, record, f"could not save: {clean_error(exc)}")
         title = clean_line(feed.title or record.title or url)
-        return FeedOutcome(url, title, "not_modified", 0, record.entry_count)
+        hints = hints_from(headers, retry_after=_retry_after(headers, limits))
+        return FeedOutcome(url, title, "not_modified", 0, record.entry_count, hints=hints)
     try:
         saved = await (parsers or IN_THREAD).parse_and_save(
             store,
@@ -105,18 +109,31 @@ async def refresh_feed(
     # each feed once; another instance refreshing the same feed at the same moment
     # could make this count off, never the entries.)
     new_count = max(0, saved.total - (record.entry_count if record else 0))
-    return FeedOutcome(url, saved.title, "updated", new_count, saved.total, saved.message)
+    hints = hints_from(headers, download.body, retry_after=_retry_after(headers, limits))
+    return FeedOutcome(
+        url, saved.title, "updated", new_count, saved.total, saved.message, hints=hints
+    )
+
+
+def _retry_after(headers: dict[str, str], limits: Limits) -> float | None:
+    if not headers.get("retry-after"):
+        return None
+    from tui_reader.core.feeds.fetch import parse_retry_after
+
+    return parse_retry_after(headers["retry-after"], limits)
 
 
 async def _download(
     client: httpx.AsyncClient, feed: FeedConfig, record: Any, limits: Limits
-) -> Download | None:
-    """The feed's bytes from the network or a local file; None for "not modified"."""
+) -> tuple[Download | None, dict[str, str]]:
+    """The feed's bytes from the network or a local file (None for "not modified"), and
+    the response's headers."""
     local = local_path(feed.url)
     if local is not None:
         body = await asyncio.to_thread(read_local_feed, local, limits.max_bytes)
         # A file has no headers: say XML so feedparser uses the document's own encoding.
-        return Download(body, {"content-type": "application/xml"}, feed.url)
+        headers = {"content-type": "application/xml"}
+        return Download(body, headers, feed.url), headers
     if urlsplit(feed.url).scheme.lower() not in HTTP_SCHEMES:
         raise FeedError("unsupported scheme (only http, https or a file)")
     from tui_reader.core.feeds.fetch import fetch  # httpx loads with the first refresh
@@ -129,10 +146,11 @@ async def _download(
         limits=limits,
     )
     if result.status == "not_modified":
-        return None
-    return Download(
+        return None, result.headers
+    download = Download(
         result.body, result.headers, result.final_url, result.etag, result.last_modified
     )
+    return download, result.headers
 
 
 async def _failed(
@@ -153,7 +171,10 @@ async def _failed(
             message = f"{message} (and the error could not be saved: {reason})"
     title = clean_line(feed.title or (record.title if record else "") or feed.url)
     total = record.entry_count if record else 0
-    return FeedOutcome(feed.url, title, "failed", 0, total, message, retry_after)
+    hints = hints_from({}, retry_after=retry_after)
+    return FeedOutcome(
+        feed.url, title, "failed", 0, total, message, retry_after, hints=hints
+    )
 
 
 async def _fill(
@@ -180,11 +201,13 @@ async def refresh_all(
     limits: Limits | None = None,
     analyse: Analyse | None = None,
     on_progress: ProgressCallback | None = None,
+    spare_cores: int = 0,
 ) -> list[FeedOutcome]:
     """Refresh feeds, at most ``limits.concurrency`` at once, in the order given.
 
     A URL listed twice is refreshed once. ``on_progress(done, total, outcome)`` is
-    called after each feed finishes.
+    called after each feed finishes. ``spare_cores``: cores the parse workers leave
+    free (the reader's keys need one).
     """
     limits = limits or Limits()
     unique: list[FeedConfig] = []
@@ -198,7 +221,7 @@ async def refresh_all(
     done = 0
     # Feed files are read again at every start of the reader: worker processes for them
     # would start with the reader, on its cores. Processes are for fetched feeds.
-    parsers = FeedParsers(sum(1 for feed in unique if local_path(feed.url) is None))
+    parsers = FeedParsers(sum(1 for feed in unique if local_path(feed.url) is None), spare_cores)
 
     async def one(feed: FeedConfig) -> FeedOutcome:
         nonlocal done

@@ -109,11 +109,15 @@ class FeedParsers:
     in a thread and the result is the same.
     """
 
-    def __init__(self, feeds: int = 0) -> None:
+    def __init__(self, feeds: int = 0, spare_cores: int = 0) -> None:
+        """``spare_cores``: cores left to the rest of the program (the reader's keys)."""
         self.pool: Any = None
-        workers = min(os.cpu_count() or 1, feeds)
-        if workers >= 2 and feeds >= MIN_FEEDS_FOR_PROCESSES:
-            self.pool = _process_pool(workers)
+        cores = os.cpu_count() or 1
+        workers = min(max(1, cores - spare_cores), feeds)
+        if feeds >= MIN_FEEDS_FOR_PROCESSES and (workers >= 2 or cores > workers):
+            # Niced only beside the reader: from cron nothing of ours waits for a core,
+            # and a niced worker would lose it to every other program.
+            self.pool = _process_pool(workers, nice=True) if spare_cores else _process_pool(workers)
 
     async def parse_and_save(
         self, store: Store, feed: FeedConfig, download: Download, **kwargs: Any
@@ -211,7 +215,7 @@ def _worker_store(path: str) -> Store:
     return store
 
 
-def _process_pool(workers: int) -> Any:
+def _process_pool(workers: int, nice: bool = False) -> Any:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -227,7 +231,10 @@ def _process_pool(workers: int) -> Any:
             )
         _start_resource_tracker()
         return ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_worker_start, initargs=(_lifeline(),)
+            workers,
+            mp_context=context,
+            initializer=_worker_start,
+            initargs=(_lifeline(), nice),
         )
     except (OSError, ValueError, ImportError, NotImplementedError):
         return None  # no semaphores or processes here (some sandboxes): use a thread
@@ -266,15 +273,21 @@ def _lifeline() -> Any:
     return _LIFELINE[0]
 
 
-def _worker_start(lifeline: Any = None) -> None:
-    """A parse worker: Ctrl+C is for the parent, warnings never reach the terminal, and
-    it ends as soon as the refreshing process has gone (:func:`_lifeline`)."""
+def _worker_start(lifeline: Any = None, nice: bool = False) -> None:
+    """A parse worker: Ctrl+C is for the parent, warnings never reach the terminal, with
+    ``nice`` it gives way to the reader, and it ends as soon as the refreshing process
+    has gone (:func:`_lifeline`)."""
     import signal
     import threading
     import warnings
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     warnings.simplefilter("ignore")
+    if nice:
+        with contextlib.suppress(OSError, AttributeError):
+            # A refresh in the reader: when the keys want a core, they win (as over the
+            # scan's parse workers, core/local/pool.py).
+            os.nice(5)
     if lifeline is not None:
         threading.Thread(target=_end_with_parent, args=(lifeline,), daemon=True).start()
 

@@ -21,7 +21,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 
 import yaml
@@ -50,6 +50,8 @@ class Meta:
     summary: str = ""
     draft: bool = False
     warnings: tuple[str, ...] = ()
+    listed: bool | None = None  # Hugo's build options; None: not said (a cascade may)
+    cascade: bool | None = None  # a section's "cascade" of them to the pages below it
 
 
 # --- YAML loader -------------------------------------------------------------------------
@@ -259,7 +261,36 @@ def normalise(data: Mapping[Any, Any], *, fallback_title: str = "") -> Meta:
         summary=summary,
         draft=_truthy(fields.get("draft")),
         warnings=tuple(warnings),
+        # Most posts say nothing of either: no work for them.
+        listed=hugo_listed(fields) if _BUILD_KEYS.intersection(fields) else None,
+        cascade=_cascaded(fields["cascade"]) if "cascade" in fields else None,
     )
+
+
+_BUILD_KEYS = frozenset({"build", "_build", "headless"})
+
+
+def hugo_listed(fields: Mapping[str, Any]) -> bool | None:
+    """Whether Hugo lists a page with these (lower-cased) front-matter fields: not when
+    headless, nor with ``build`` ``list: never``/``local`` or ``render: never``; None when
+    they say nothing, so a section's cascade decides."""
+    if _truthy(fields.get("headless")):
+        return False
+    build = _lower_keys(fields.get("build", fields.get("_build")))
+    if not build:
+        return None
+    shown = str(build.get("list", "always")).casefold()
+    rendered = str(build.get("render", "always")).casefold()
+    return shown not in ("never", "local", "false") and rendered not in ("never", "false")
+
+
+def _cascaded(value: object) -> bool | None:
+    """What a ``cascade`` (a mapping, or a list of them) says of listing, if anything."""
+    for entry in value if isinstance(value, list) else [value]:
+        said = hugo_listed(_lower_keys(entry))
+        if said is not None:
+            return said
+    return None
 
 
 def _lower_keys(data: object) -> dict[str, Any]:
@@ -330,7 +361,20 @@ def _first_date(
 
 
 # Formats fromisoformat does not take but static-site generators write (Jekyll, Hugo).
-_DATE_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%Y/%m/%d %H:%M", "%Y/%m/%d")
+_DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S %z",
+    "%Y-%m-%d %H:%M %z",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d",
+    "%b %d, %Y",  # Hugo also takes "Jan 2, 2006" and "January 2, 2006"
+    "%B %d, %Y",
+)
+# The numeric forms Hugo takes that fromisoformat does not: one-digit month, day or hour
+# ("2019-04-09T8:09:26-07:00"), nanoseconds, "-0700", and Go's "... -0700 MST" layout.
+_LOOSE_ISO = re.compile(
+    r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,9}))?)?)?"
+    r"[ \t]*(Z|[+-]\d{2}:?\d{2})?(?:[ \t]+[A-Z]{2,5})?"
+)
 
 
 def parse_date(value: object) -> datetime | None:
@@ -364,6 +408,22 @@ def _parse_date_text(text: str) -> datetime | None:
         return datetime.fromisoformat(text)
     except ValueError:
         pass
+    loose = _LOOSE_ISO.fullmatch(text)
+    if loose is not None:
+        year, month, day, hour, minute, second, fraction, zone = loose.groups()
+        try:
+            moment = datetime(
+                int(year), int(month), int(day), int(hour or 0), int(minute or 0),
+                int(second or 0), int((fraction or "0")[:6].ljust(6, "0")),
+            )  # fmt: skip
+            if zone and zone != "Z":
+                zone = zone.replace(":", "")
+                sign = -1 if zone[0] == "-" else 1
+                offset = timedelta(hours=int(zone[1:3]), minutes=int(zone[3:5])) * sign
+                return moment.replace(tzinfo=timezone(offset))
+            return moment.replace(tzinfo=UTC) if zone else moment
+        except ValueError:
+            return None
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(text, fmt)

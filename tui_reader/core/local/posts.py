@@ -17,10 +17,13 @@ import re
 import stat
 from collections.abc import Callable, Iterator
 from contextlib import suppress
+from functools import lru_cache
 from pathlib import Path
 
 from tui_reader.core.article import SUMMARY_LIMIT, Article, Heading
+from tui_reader.core.local.dialects import inline_tags, jekyll_name, modified_date
 from tui_reader.core.local.textio import NotReadable, read_text_and_stat
+from tui_reader.core.markdown.dialect import FOOTNOTE_REF, strip_shortcodes
 from tui_reader.core.markdown.lines import closes_fence, fence_opening
 from tui_reader.core.sanitize import clean_blocks, clean_error, clean_line, clean_tags
 from tui_reader.core.sources import MARKDOWN_SUFFIXES
@@ -70,6 +73,31 @@ def iter_markdown_paths(root: Path | str) -> Iterator[str]:
             yield item
         else:
             stack.append(iter(_scan_folder(item[0], visited)))
+
+
+def is_listed(root: str, path: str) -> bool:
+    """Would a scan of folder ``root`` list the file ``path``, by the rules of
+    :func:`iter_markdown_paths` (hidden names, ``node_modules``, section pages, page
+    bundles)? For one file that changed, without listing the whole folder again."""
+    relative = os.path.relpath(path, root)
+    parts = relative.split(os.sep)
+    if relative.startswith("..") or any(p.startswith(".") for p in parts):
+        return False
+    if any(part in _SKIPPED_DIRS for part in parts[:-1]):
+        return False
+    name = parts[-1].lower()
+    if not name.endswith(MARKDOWN_SUFFIXES) or name in _SECTION_INDEXES:
+        return False
+    if len(parts) > 1 and name not in _BUNDLE_INDEXES:
+        folder = os.path.dirname(path)
+        if any(os.path.isfile(os.path.join(folder, index)) for index in _BUNDLE_INDEXES):
+            return False  # a part of a page bundle, not an article
+    return True
+
+
+def bundle_index(path: str) -> bool:
+    """``path`` is named as a page bundle's index (``index.md``)."""
+    return os.path.basename(path).lower() in _BUNDLE_INDEXES
 
 
 def _scan_folder(
@@ -137,7 +165,7 @@ def load_article(
     if key is None:
         key = article_key(root, path)
     try:
-        return _load(path, key=key, source=source, analyse=analyse, quick=quick)
+        return _load(path, key=key, source=source, analyse=analyse, quick=quick, root=root)
     except Exception as exc:  # noqa: BLE001 - one odd file must not stop a scan
         return _unreadable(path, key=key, title=_name_title(path), source=source, problem=exc)
 
@@ -165,7 +193,9 @@ def _unreadable(
     )
 
 
-def _load(path: Path, *, key: str, source: str, analyse: Analyse | None, quick: bool) -> Article:
+def _load(
+    path: Path, *, key: str, source: str, analyse: Analyse | None, quick: bool, root: Path | str
+) -> Article:
     try:
         text, notes, info = read_text_and_stat(path)
     except (NotReadable, OSError) as exc:
@@ -187,24 +217,29 @@ def _load(path: Path, *, key: str, source: str, analyse: Analyse | None, quick: 
     # served from the scan snapshot never loads them.
     from tui_reader.core.local.frontmatter import normalise, split_front_matter
 
-    data, body, _fmt, error = split_front_matter(text)
+    data, body, fmt, error = split_front_matter(text)
     meta = normalise(data)
     warnings = [*notes, *([error] if error else []), *meta.warnings]
     words, cjk, headings = 0, False, ()
+    tags = [*meta.tags, *meta.categories]  # categories filter as tags, as feeds' <category>
     if analyse is not None and not quick:
         try:
             words, cjk, headings = analyse(body)
         except Exception as exc:  # noqa: BLE001 - keep the metadata we already have
             warnings.append(clean_error(f"could not analyse the text: {clean_error(exc)}"))
+        tags += inline_tags(body)
+    named_date, named_title = jekyll_name(path)
+    date = meta.date or named_date
+    if date is None and fmt is None and not error:  # a plain note: no front matter at all
+        date = modified_date(mtime)
     return Article(
         key=key,
-        title=meta.title or _first_h1(body) or _name_title(path),
+        title=meta.title or named_title or _first_h1(body) or _name_title(path),
         kind="local",
-        date=meta.date,
+        date=date,
         lastmod=meta.lastmod,
         author=meta.author,
-        # Categories are tags too: the list filters on one set, as feeds' <category> does.
-        tags=clean_tags([*meta.tags, *meta.categories]) if meta.categories else meta.tags,
+        tags=clean_tags(tags) if len(tags) > len(meta.tags) else meta.tags,
         summary=_plain_line(meta.summary) or ("" if quick else summary_of(body)),
         draft=meta.draft,
         words=words,
@@ -216,8 +251,38 @@ def _load(path: Path, *, key: str, source: str, analyse: Analyse | None, quick: 
         warnings=tuple(warnings),
         mtime=mtime,
         size=size,
+        listed=meta.listed if meta.listed is not None else _cascade(str(path.parent), str(root)),
         pending=quick,
     )
+
+
+@lru_cache(maxsize=4096)
+def _cascade(folder: str, root: str) -> bool:
+    """Whether the nearest section (``_index.md``) at or above ``folder``, up to ``root``,
+    cascades "not listed" to its pages."""
+    while True:
+        said = _section_cascade(folder)
+        if said is not None:
+            return said
+        parent = os.path.dirname(folder)
+        if folder == root or parent == folder or not folder.startswith(root):
+            return True
+        folder = parent
+
+
+@lru_cache(maxsize=4096)
+def _section_cascade(folder: str) -> bool | None:
+    """What a folder's ``_index.md`` cascades of listing; None if nothing (or no file).
+    Kept for the life of the process: a section page rarely changes during a scan."""
+    from tui_reader.core.local.frontmatter import normalise, split_front_matter
+
+    for name in _SECTION_INDEXES:
+        try:
+            text = read_text_and_stat(Path(folder, name))[0]
+        except (NotReadable, OSError):
+            continue
+        return normalise(split_front_matter(text)[0]).cascade
+    return None
 
 
 # --- names and keys ----------------------------------------------------------------------
@@ -275,9 +340,12 @@ _NOT_PROSE = re.compile(
 )
 _IMAGES = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 _LINKS = re.compile(r"\[([^\]\n]*)\](?:\([^)\n]*\)|\[[^\]\n]*\])")
-_SHORTCODES = re.compile(r"\{\{[<%].*?[%>]\}\}")
-_TAGS = re.compile(r"<[^<>\n]*>")
-_BLOCK_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?|[-+*][ \t]+|\d{1,9}[.)][ \t]+)+", re.MULTILINE)
+_TAGS = re.compile(r"</?[A-Za-z][^<>\n]*>")
+# Quote and list markers, a definition's ": ", and an alert's "[!NOTE]" after its quote.
+_BLOCK_MARKS = re.compile(
+    r"^[ \t]*(?:>[ \t]?|[-+*][ \t]+|\d{1,9}[.)][ \t]+|:[ \t]+|\[![A-Za-z][\w-]*\][+-]?[ \t]*)+",
+    re.MULTILINE,
+)
 _INLINE_MARKS = re.compile(r"[*`~]+|(?<!\w)_+|_+(?!\w)")
 
 
@@ -363,7 +431,9 @@ def _plain_line(markdown: str, limit: int = SUMMARY_LIMIT) -> str:
         return ""
     text = markdown[: limit * 4]
     if "{{" in text:
-        text = _SHORTCODES.sub("", text)
+        text = strip_shortcodes(text)
+    if "[^" in text:
+        text = FOOTNOTE_REF.sub("", text)  # a marker is no part of the sentence
     if "[" in text:
         text = _IMAGES.sub("", text)
         text = _LINKS.sub(r"\1", text)

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from tui_reader.core.article import Article
 from tui_reader.core.local.events import Found, dump_event, loads_event
 
-FORMAT = 5  # bump when Article, Heading or Found change shape: old snapshots are then ignored
+FORMAT = 6  # bump when Article, Heading or Found change shape: old snapshots are then ignored
 # 4: headings as plain tuples, and strings shared within a batch (scan_events.dump_event)
 BATCH = 1000
 

@@ -22,18 +22,19 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
 from tui_reader.core.article import Heading
+from tui_reader.core.markdown.dialect import footnotes_to_end, prepare
 from tui_reader.core.markdown.lines import (
     closes_fence,
     fence_opening,
     heading_blocks,
     opens_list_item,
 )
-from tui_reader.core.markdown.text import HeadingSpan, heading_spans, strip_shortcodes
+from tui_reader.core.markdown.text import HeadingSpan, heading_spans
 
 SECTION_SOFT_LIMIT = 8_000  # characters; longer sections are cut at a safe blank line
 MAX_NESTING = 40  # markdown-it's block nesting cap: quotes and lists nested deeper are cut
 _NESTING_CUT = "tui_reader_nesting_cut"  # set in a parse's env when the cap dropped content
-_REFERENCE = re.compile(r"^ {0,3}\[([^\]]+)\]:[ \t]*<?([^\s>]+)>?", re.M)
+_REFERENCE = re.compile(r"^ {0,3}\[([^\]^][^\]]*)\]:[ \t]*<?([^\s>]+)>?", re.M)
 
 
 def _stands_alone(body: str, start: int, end: int) -> bool:
@@ -48,13 +49,21 @@ def _stands_alone(body: str, start: int, end: int) -> bool:
 
 @lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
-    """CommonMark plus tables and strikethrough. No linkify: it doubles parse time.
+    """CommonMark plus tables and strikethrough, and what Hugo's Goldmark adds by default:
+    footnotes and definition lists (mdit-py-plugins, markdown-it's own plugins ported and
+    kept by the same project). No linkify: it doubles parse time.
 
     Nesting is capped (deep recursion would be slow and could overflow the stack), and
     markdown-it drops what lies deeper without a word; the wrapper below notes in the
     parse's ``env`` when that happened, so the reader can say so (THREATS.md row 17).
     """
+    from mdit_py_plugins.deflist import deflist_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
+
     parser = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    # Definitions stay where they are: the document has moved them to its end already, and
+    # each section is parsed alone (the plugin's move would drop another section's notes).
+    parser.use(footnote_plugin, inline=False, move_to_end=False).use(deflist_plugin)
     parser.options["maxNesting"] = MAX_NESTING
     tokenize = parser.block.tokenize
 
@@ -90,12 +99,14 @@ class Document:
     heading_sections: list[int] = field(init=False)  # heading index -> section index
     heading_ends: list[int] = field(init=False)  # heading index -> end of its last line
     references: dict[str, dict[str, str]] = field(init=False)
+    footnotes: dict[str, int] = field(init=False)  # label -> the number shown
     _tokens: dict[int, list[Token]] = field(init=False, default_factory=dict)
     _nesting_cut: set[int] = field(init=False, default_factory=set)
     _section_starts: list[int] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.body = strip_shortcodes(self.body)
+        self.body, self.footnotes = prepare(self.body)
+        self.body = footnotes_to_end(self.body, self.footnotes)
         found = heading_spans(self.body)
         self.headings = [span.heading for span in found]
         self.heading_ends = [span.end for span in found]
@@ -197,11 +208,24 @@ class Document:
             env: dict[str, object] = (
                 {"references": dict(self.references)} if self.references else {}
             )
+            if self.footnotes:  # a reference finds its note in any section
+                env["footnotes"] = {"refs": {":" + label: -1 for label in self.footnotes}}
             cached = markdown_parser().parse(self.section_text(index), env)
+            if self.footnotes:
+                self._number_footnotes(cached)
             self._tokens[index] = cached
             if env.get(_NESTING_CUT):
                 self._nesting_cut.add(index)
         return cached
+
+    def _number_footnotes(self, tokens: list[Token]) -> None:
+        """Give each footnote reference and note the document's number for its label."""
+        for token in tokens:
+            if token.type == "footnote_reference_open":
+                token.meta["number"] = self.footnotes.get(token.meta.get("label", ""), 0)
+            for child in token.children or ():
+                if child.type == "footnote_ref":
+                    child.meta["number"] = self.footnotes.get(child.meta.get("label", ""), 0)
 
     def nested_too_deeply(self, index: int) -> bool:
         """True if parsing the section dropped blocks nested deeper than MAX_NESTING."""

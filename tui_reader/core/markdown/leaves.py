@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 _DELIMITER_CELL = re.compile(r":?-+:?")
-_BLOCK_NAMES = (
+BLOCK_NAMES = (
     "address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|"
     "details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|"
     "h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|"
@@ -26,7 +26,7 @@ _HTML_STARTS = (
     (re.compile(r"<\?"), re.compile(r"\?>")),
     (re.compile(r"<![A-Za-z]"), re.compile(r">")),
     (re.compile(r"<!\[CDATA\["), re.compile(r"\]\]>")),
-    (re.compile(rf"</?(?:{_BLOCK_NAMES})(?:[ \t]|/?>|$)", re.I), None),
+    (re.compile(rf"</?(?:{BLOCK_NAMES})(?:[ \t]|/?>|$)", re.I), None),
     (re.compile(rf"(?:<[A-Za-z][A-Za-z0-9-]*{_ATTRIBUTE}*[ \t]*/?>|</[A-Za-z][A-Za-z0-9-]*[ \t]*>)"
                 r"[ \t]*$"), None),
 )  # fmt: skip

@@ -57,9 +57,31 @@ def resolve(href: str, base: str | None) -> Target:
                 break
     if target.suffix.lower() not in MARKDOWN_SUFFIXES:
         return Target("refused", f"not a Markdown file: {clean_line(str(target))}")
+    if not target.is_file() and "/" not in path_part:
+        target = _in_vault(Path(base).parent, target.name) or target
     if not target.is_file():
         return Target("refused", f"no such file: {clean_line(str(target))}")
     return Target("local", str(target), unquote(anchor))
+
+
+VAULT_LEVELS = 2  # how far up a bare note name ("[[Note]]") is looked for
+VAULT_FILES = 20_000  # files looked at, at most, before giving up
+
+
+def _in_vault(folder: Path, name: str) -> Path | None:
+    """A note named like a wiki link (``[[Note]]``) anywhere in the vault around ``folder``:
+    note apps find a note by its name, wherever it sits. Nearest folders first; bounded,
+    since it runs when the reader follows a link."""
+    wanted = name.casefold()
+    seen = 0
+    for root in [folder, *list(folder.parents)[:VAULT_LEVELS]]:
+        for path in root.rglob("*"):
+            seen += 1
+            if seen > VAULT_FILES:
+                return None
+            if path.name.casefold() == wanted and path.is_file():
+                return path
+    return None
 
 
 def find_links(body: str) -> list[tuple[str, str]]:

@@ -6,6 +6,7 @@ from the latest fetch (THREATS.md row 13): an empty fetch changes no entries.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -64,7 +65,7 @@ _ENTRY_IDENTITY = frozenset({"feed_url", "entry_id", "key"})
 _ENTRY_VALUES = (
     "feed_url", "entry_id", "key", "title", "link", "location", "author", "date", "lastmod",
     "tags_json", "summary", "body", "words", "cjk", "headings_json", "feed_title",
-    "warnings_json", "updated_at",
+    "warnings_json", "content_hash", "updated_at",
 )  # fmt: skip
 _INSERT_ENTRY = (
     f"INSERT INTO entries ({', '.join(_ENTRY_VALUES)}, first_seen)"
@@ -75,6 +76,27 @@ _UPDATE_ENTRY = (
     + ", ".join(f"{c} = :{c}" for c in _ENTRY_VALUES if c not in _ENTRY_IDENTITY)
     + " WHERE feed_url = :feed_url AND entry_id = :entry_id"
 )
+
+
+def content_hash(article: Article) -> str:
+    """A digest of what a reader sees of an entry: a new one means the server changed it."""
+    parts = (article.title, article.summary, article.body or "", article.link)
+    text = "\0".join(parts).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(text, digest_size=16).hexdigest()
+
+
+def _changed(before: tuple[str | None, str | None], row: dict[str, Any]) -> bool:
+    """An entry saved before whose content hash, or Atom ``updated`` date, moved on.
+    An entry saved before hashes were kept is not "changed" by getting its first one."""
+    old_hash, old_lastmod = before
+    if old_hash is not None and old_hash != row["content_hash"]:
+        return True
+    new = parse_datetime(row["lastmod"])
+    old = parse_datetime(old_lastmod)
+    try:
+        return old is not None and new is not None and new > old
+    except TypeError:  # one with a time zone, one without: not comparable, not news
+        return False
 
 
 def _feed_record(row: sqlite3.Row | tuple[Any, ...]) -> FeedRecord:
@@ -210,16 +232,24 @@ class FeedCache(Database):
             )
             rows = [self._entry_values(feed_url, i, a, now) for i, a in unique.items()]
             known = {
-                entry_id
-                for (entry_id,) in conn.execute(
-                    "SELECT entry_id FROM entries WHERE feed_url = ?", (feed_url,)
+                entry_id: (content_hash, lastmod)
+                for entry_id, content_hash, lastmod in conn.execute(
+                    "SELECT entry_id, content_hash, lastmod FROM entries WHERE feed_url = ?",
+                    (feed_url,),
                 )
             }
             fresh = [row for row in rows if row["entry_id"] not in known]
             if fresh:
                 conn.executemany(_INSERT_ENTRY, fresh)
             if len(fresh) < len(rows):
-                conn.executemany(_UPDATE_ENTRY, [r for r in rows if r["entry_id"] in known])
+                kept = [r for r in rows if r["entry_id"] in known]
+                conn.executemany(_UPDATE_ENTRY, kept)
+                changed = [r for r in kept if _changed(known[r["entry_id"]], r)]
+                conn.executemany(
+                    "UPDATE entries SET changed_at = :updated_at"
+                    " WHERE feed_url = :feed_url AND entry_id = :entry_id",
+                    changed,
+                )
             new = len(fresh)
             if index:
                 # An entry with its full article keeps that article's search row.
@@ -255,6 +285,7 @@ class FeedCache(Database):
             "headings_json": json_list(list(heading) for heading in article.headings),
             "feed_title": storable_text(article.feed_title),
             "warnings_json": json_list(article.warnings),
+            "content_hash": content_hash(article),
             "updated_at": now,
         }
 
@@ -291,6 +322,17 @@ class FeedCache(Database):
         articles = [_entry_article(row) for row in rows]
         articles.sort(key=lambda a: (sort_timestamp(a.date), a.key), reverse=True)
         return articles
+
+    def fresh_feed_articles(self, url: str) -> list[Article]:
+        """The entries the latest save of ``url`` added or changed: the rest are as the
+        reader shows them already, and re-adding them would be work for nothing."""
+        with self._guard("reading feed entries") as conn:
+            rows = conn.execute(
+                f"SELECT {_ENTRY_COLUMNS} FROM entries WHERE feed_url = ?"
+                " AND (first_seen = updated_at OR changed_at = updated_at)",
+                (encode_key(url),),
+            ).fetchall()
+        return [_entry_article(row) for row in rows]
 
     def entry_counts(self) -> dict[str, int]:
         """Number of cached entries per feed URL (feeds without entries are absent)."""

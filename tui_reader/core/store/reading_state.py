@@ -35,8 +35,20 @@ class ArticleState:
     opened_at: datetime | None = None
 
 
+# A read or star change to an article that came from a sync server is queued for it in
+# the same transaction (one row per change), so no crash can keep one without the other.
+# One indexed lookup: articles that are not synced add nothing else.
+_QUEUE_CHANGE = (
+    "INSERT INTO sync_queue (key, field, value, changed_at)"
+    " SELECT key, ?, ?, ? FROM sync_entries WHERE key = ?"
+)
+
+
 class ReadingStateTable(Database):
     """Reading state by article key."""
+
+    # The clock change times come from; tests of the sync conflict rule set their own.
+    now = staticmethod(now_iso)
 
     def states(self) -> dict[str, ArticleState]:
         """The state of every article the user ever touched, by key."""
@@ -63,23 +75,26 @@ class ReadingStateTable(Database):
         read, starred, position, progress, opened = row
         return ArticleState(bool(read), bool(starred), position, progress, parse_datetime(opened))
 
-    def _set(self, key: str, column: str, value: object) -> None:
+    def _set(self, key: str, column: str, value: object, *, queue: bool = False) -> None:
         # column is one of our own names, never user input.
+        now = self.now()
         with self._transaction("saving reading state", write=True) as conn:
             conn.execute(
                 f"INSERT INTO state (key, {column}, updated_at) VALUES (?, ?, ?)"
                 f" ON CONFLICT (key) DO UPDATE SET {column} = excluded.{column},"
                 " updated_at = excluded.updated_at",
-                (encode_key(key), value, now_iso()),
+                (encode_key(key), value, now),
             )
+            if queue:
+                conn.execute(_QUEUE_CHANGE, (column, value, now, encode_key(key)))
 
     def set_read(self, key: str, read: bool) -> None:
-        """Mark one article read or unread."""
-        self._set(key, "read", int(bool(read)))
+        """Mark one article read or unread (queued for the sync server if it is synced)."""
+        self._set(key, "read", int(bool(read)), queue=True)
 
     def set_read_many(self, keys: Iterable[str], read: bool) -> None:
         """Mark many articles read or unread in one transaction ("mark all read")."""
-        now = now_iso()
+        now = self.now()
         rows = [(encode_key(key), int(bool(read)), now) for key in keys]
         with self._transaction("saving reading state", write=True) as conn:
             conn.executemany(
@@ -88,10 +103,11 @@ class ReadingStateTable(Database):
                 " updated_at = excluded.updated_at",
                 rows,
             )
+            conn.executemany(_QUEUE_CHANGE, [("read", v, at, k) for k, v, at in rows])
 
     def set_starred(self, key: str, starred: bool) -> None:
-        """Star or unstar one article."""
-        self._set(key, "starred", int(bool(starred)))
+        """Star or unstar one article (queued for the sync server if it is synced)."""
+        self._set(key, "starred", int(bool(starred)), queue=True)
 
     def mark_opened(self, key: str) -> None:
         """Record that the user opened the article now (``opened_at``)."""

@@ -13,7 +13,7 @@ from tui_reader.core.store.codecs import encode_key, headings_from, iso_or_none,
 from tui_reader.core.store.database import Database
 from tui_reader.core.store.schema import IN_CHUNK
 
-_SCAN_FORMAT = 1  # bump when the scan-cache JSON changes; old rows then miss
+_SCAN_FORMAT = 2  # bump when the scan-cache JSON changes; old rows then miss
 
 
 def _scan_json(article: Article) -> str:
@@ -44,6 +44,7 @@ def _scan_json(article: Article) -> str:
             "warnings": list(article.warnings),
             "mtime": article.mtime,
             "size": article.size,
+            "listed": article.listed,
         }
     )
 
@@ -75,6 +76,7 @@ def _scan_article(text: str) -> Article | None:
             warnings=tuple(str(w) for w in data["warnings"]),
             mtime=float(data["mtime"]),
             size=int(data["size"]),
+            listed=bool(data["listed"]),
         )
     except (ValueError, KeyError, TypeError):
         return None

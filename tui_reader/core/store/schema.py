@@ -103,6 +103,50 @@ MIGRATIONS: list[str] = [
     ALTER TABLE entries ADD COLUMN full_error TEXT;
     ALTER TABLE entries ADD COLUMN full_at TEXT;
     """,
+    # Sync with a feed server (core/sync/, issue 18): the server's feeds and articles by
+    # their ids on the server, the server's read/star values at the last round (to tell
+    # who changed what), the queue of changes made in the reader, one row per change, and
+    # each account's last outcome.
+    """
+    CREATE TABLE sync_feeds (
+        account   TEXT NOT NULL,
+        remote_id INTEGER NOT NULL,
+        url       TEXT NOT NULL,
+        store_url TEXT NOT NULL,
+        last_id   INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (account, remote_id)
+    );
+    CREATE TABLE sync_entries (
+        key            TEXT PRIMARY KEY NOT NULL,
+        account        TEXT NOT NULL,
+        remote_id      INTEGER NOT NULL,
+        remote_read    INTEGER NOT NULL DEFAULT 0,
+        remote_starred INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX sync_entries_remote ON sync_entries (account, remote_id);
+    CREATE TABLE sync_queue (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        key        TEXT NOT NULL,
+        field      TEXT NOT NULL,
+        value      INTEGER NOT NULL,
+        changed_at TEXT NOT NULL
+    );
+    CREATE TABLE sync_status (
+        account    TEXT PRIMARY KEY NOT NULL,
+        last_try   TEXT NOT NULL,
+        last_ok    TEXT,
+        last_error TEXT NOT NULL DEFAULT ''
+    );
+    """,
+    # A live library (issue 21): each feed's next scheduled fetch, why then, and its
+    # failures in a row; each entry's content hash and when the server last changed it.
+    """
+    ALTER TABLE feeds ADD COLUMN next_fetch TEXT;
+    ALTER TABLE feeds ADD COLUMN next_reason TEXT NOT NULL DEFAULT '';
+    ALTER TABLE feeds ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE entries ADD COLUMN content_hash TEXT;
+    ALTER TABLE entries ADD COLUMN changed_at TEXT;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

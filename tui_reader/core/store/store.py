@@ -29,11 +29,15 @@ from tui_reader.core.store.full_text import FullTextTable
 from tui_reader.core.store.reading_state import ArticleState, ReadingStateTable
 from tui_reader.core.store.scan_cache import ScanCache
 from tui_reader.core.store.search_index import SearchIndex
+from tui_reader.core.store.sync_tables import SyncTables
+from tui_reader.core.store.upkeep import Upkeep
 
 __all__ = ["ArticleState", "FeedRecord", "Store"]
 
 
-class Store(FeedCache, FullTextTable, ReadingStateTable, SearchIndex, ScanCache):
+class Store(
+    FeedCache, FullTextTable, ReadingStateTable, SearchIndex, ScanCache, SyncTables, Upkeep
+):
     """The library database at ``path``. Use as a context manager, or call :meth:`close`.
 
     Raises :class:`StoreError` if the file cannot be used: it belongs to another program,

@@ -60,6 +60,7 @@ class ListPane(Vertical):
         self.listing = False
         self.measuring = False  # read times are still coming
         self.reading: Article | None = None  # the article open in the reading pane
+        self.changed: set[str] = set()  # entries changed on the server since last opened
         self._ranking: list[str] = []
         self._search_mode = False
         self._filter_watched = False  # the filter field's value is watched (_open_filter)
@@ -104,7 +105,9 @@ class ListPane(Vertical):
         """Marker, title style and progress text of a row."""
         state = self.state.get(article.key)
         progress = ""
-        if 0.02 < state.progress < READ_AT_END:
+        if article.key in self.changed:
+            progress = "updated"
+        elif 0.02 < state.progress < READ_AT_END:
             progress = f"{int(state.progress * 100)}%"
         if state.starred:
             marker = "★"
@@ -135,12 +138,31 @@ class ListPane(Vertical):
         if not self._ready:
             return  # the list is filled as it is mounted
         waited = time.monotonic() - self._last_fill
+        # Once the scan is over, what comes (a refresh, a saved post) does not move the
+        # cursor the user left somewhere.
+        fill = self.apply_filter if self.listing or self.measuring else self.refill_in_place
         if waited > FILL_EVERY or len(self.library) < 500:
-            self.apply_filter()
+            fill()
         elif self._fill_timer is None:
-            self._fill_timer = self.set_timer(FILL_EVERY - waited, self.apply_filter)
+            self._fill_timer = self.set_timer(FILL_EVERY - waited, fill)
 
-    def apply_filter(self) -> None:
+    def refill_in_place(self) -> None:
+        """Articles came or went while the user reads: the cursor stays on its article,
+        at the same line of the screen, whatever was added above it."""
+        if not self._ready:
+            return
+        articles = self.articles
+        # A cursor the user never moved stays on the first row: the newest come on top.
+        current = articles.current if articles.placed else None
+        line = articles.cursor - round(articles.scroll_y)
+        self.apply_filter(current.key if current is not None else None)
+        moved = articles.current
+        if current is not None and moved is not None and moved.key == current.key:
+            articles.scroll_to(y=max(0, articles.cursor - line), animate=False, immediate=True)
+
+    def apply_filter(self, keep: str | None = None) -> None:
+        """Select the rows again; the cursor stays on article ``keep`` if given, else on
+        the one the user moved to, else on the one being read."""
         if not self._ready:
             return  # the list is filled as it is mounted
         self._last_fill = time.monotonic()
@@ -150,9 +172,10 @@ class ListPane(Vertical):
         articles = self.query_one(ArticleList)
         # Batches come in any order, newer ones above older: an untouched cursor stays
         # on the first row, the user's on their article, else the one being read.
-        keep = self.reading.key if self.reading is not None else None
-        if articles.placed and articles.current is not None:
-            keep = articles.current.key
+        if keep is None:
+            keep = self.reading.key if self.reading is not None else None
+            if articles.placed and articles.current is not None:
+                keep = articles.current.key
         rows = self.library.select(
             self.filter,
             self.sort,

@@ -92,18 +92,64 @@ class ReadingPane(Vertical):
         self.state.opened(article.key)
         self._load_document(article, anchor, position)
 
+    def reload(self, article: Article) -> None:
+        """The open article changed on disk: show the new text where the reader was, in
+        the heading they were in and as far into it, without moving focus or panes."""
+        view = self.view
+        document = view.document
+        place: tuple[str, int, float] = ("", 0, view.fraction if document else 0.0)
+        if document is not None:
+            heading = document.heading_for_section(view.top_section)
+            if heading is not None:
+                section = document.heading_sections[heading]
+                line = round(view.scroll_y) - view.section_heights.offsets[section]
+                place = (document.headings[heading].anchor, max(0, line), place[2])
+        self.article = article
+        self._load_document(article, "", None, place)
+
     @work(thread=True, exclusive=True, group="open")
-    def _load_document(self, article: Article, anchor: str, position: float | None) -> None:
+    def _load_document(
+        self,
+        article: Article,
+        anchor: str,
+        position: float | None,
+        reload_at: tuple[str, int, float] | None = None,
+    ) -> None:
         # Here, not at the top: markdown-it and the loader load with the first article.
         from tui_reader.core.local.scan import load_body
         from tui_reader.core.markdown.document import Document
 
         loaded = load_body(article)
         document = Document(loaded.body)
-        if not get_current_worker().is_cancelled:
+        if get_current_worker().is_cancelled:
+            return
+        if reload_at is not None:
+            self.app.call_from_thread(self._show_reloaded, article, document, reload_at)
+        else:
             self.app.call_from_thread(
                 self._show_document, article, loaded, document, anchor, position
             )
+
+    def _show_reloaded(
+        self, article: Article, document: Document, place: tuple[str, int, float]
+    ) -> None:
+        if self.article is None or article.key != self.article.key or not self.app.is_running:
+            return
+        anchor, line, fraction = place
+        self.document = document
+        self.query_one("#article-header", Static).update(
+            article_header(article, self.library.minutes(article))
+        )
+        view = self.view
+        view.load(document, fraction)
+        self.query_one(TocList).set_headings(document.headings)
+        self.query_one("#reader-body").set_class(bool(document.headings), "-has-toc")
+        section = document.anchor_section(anchor) if anchor else None
+        if section is not None:
+            # After the load's own placing (also after a refresh): the heading wins.
+            self.call_after_refresh(lambda: view.goto_section(section, line))
+        self.notify(f"updated: {article.title}", timeout=2, markup=False)
+        self.update_status()
 
     def _show_document(
         self,

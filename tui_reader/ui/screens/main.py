@@ -27,8 +27,8 @@ from tui_reader.core.state import ReadingState
 from tui_reader.core.store import Store
 from tui_reader.ui.bindings import APP_BINDINGS
 from tui_reader.ui.feeds import FeedsService
-from tui_reader.ui.keys import named
 from tui_reader.ui.full_article import FullArticles
+from tui_reader.ui.keys import named
 from tui_reader.ui.panes.list_pane import ListPane
 from tui_reader.ui.panes.reading_pane import ReadingPane
 from tui_reader.ui.screens.layout import focus_mode_message, layout_classes
@@ -69,6 +69,9 @@ class MainScreen(Screen[None]):
         self.library = library
         self.state = state
         self.history = History()
+        # Articles opened by a link that are not in the library (a page kept out of lists,
+        # a note outside the sources): back and forward find them here.
+        self._outside: dict[str, Article] = {}
         self._focus_for_typing = focus_for_typing
         self._read_timer: Timer | None = None
         # Made here, so the app can hand articles to the list before it is mounted.
@@ -88,6 +91,7 @@ class MainScreen(Screen[None]):
             yield self.list
             yield self.reading
         yield Static(id="refresh-status")
+        yield Static(id="sync-status")  # shown while sync fails (ui/sync.py)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -253,6 +257,9 @@ class MainScreen(Screen[None]):
     ) -> None:
         """Show an article; it resumes where it was left unless ``position`` is given."""
         self.list.reading = article
+        if article.key in self.list.changed:  # seen now: no longer "updated"
+            self.list.changed.discard(article.key)
+            self.feeds.seen(article.key)
         self.reading.open(article, anchor, position)
         # Open for a moment counts as read. The timer is the screen's: quitting removes
         # the panes first, and an article read that long still counts.
@@ -352,7 +359,7 @@ class MainScreen(Screen[None]):
         if place is None:
             self.notify(empty, timeout=2)
             return
-        article = self.library.get(place.key)
+        article = self.library.get(place.key) or self._outside.get(place.key)
         if article is None:
             self.notify("That article is no longer in the library.")
             return
@@ -391,4 +398,6 @@ class MainScreen(Screen[None]):
                 return
         from tui_reader.core.local.scan import load_single
 
-        self.open_article(load_single(path), anchor)
+        article = load_single(path)
+        self._outside[article.key] = article
+        self.open_article(article, anchor)

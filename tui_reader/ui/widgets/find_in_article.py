@@ -52,7 +52,7 @@ class ArticleFinder:
         """The plain text of each section, kept while the document stays the same."""
         if self._shown is None or self._shown[0] is not document:
             texts = [
-                plain_text(document.section_text(index), image_label=True)
+                plain_text(document.section_text(index), True, document.footnotes)
                 for index in range(len(document))
             ]
             self._shown = (document, texts)
