@@ -63,14 +63,22 @@ def write_post(folder: Path, body: str, front: str = "") -> Path:
 
 @asynccontextmanager
 async def reading(
-    folder: Path, images: str = "halfblock", limits: Limits | None = None
+    folder: Path,
+    images: str = "halfblock",
+    limits: Limits | None = None,
+    written: list[str] | None = None,
 ) -> AsyncIterator[tuple[ReaderApp, Pilot, PictureView]]:
+    """The first article open, its pictures loaded. ``written`` collects what kitty or
+    sixel drawing sends to the terminal (the headless driver writes nowhere)."""
     app = ReaderApp([str(folder)], images=images)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         view = app.query_one(PictureView)
         if limits is not None:
             view.pictures.loader = ImageLoader(ImageCache(folder / ".cache"), limits)
+        if written is not None:
+            assert view.pictures.output is not None
+            view.pictures.output.write = written.append
         await pilot.press("enter")
         await settle(app, pilot)
         await wait_until(pilot, lambda: not view.pictures.busy, tries=1500)

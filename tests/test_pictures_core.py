@@ -24,8 +24,10 @@ from tui_reader.core.limits import Limits
     ("setting", "env", "answers", "expected"),
     [
         ("auto", {"TERM": "xterm-kitty"}, None, "kitty"),
-        ("auto", {"TERM": "xterm-256color", "TERM_PROGRAM": "WezTerm"}, None, "kitty"),
-        ("auto", {"TERM": "xterm-256color", "KONSOLE_VERSION": "230804"}, None, "kitty"),
+        # WezTerm and Konsole speak kitty's protocol but not its placeholders: sixel.
+        ("auto", {"TERM": "xterm-256color", "TERM_PROGRAM": "WezTerm"}, None, "sixel"),
+        ("auto", {"TERM": "xterm-256color", "KONSOLE_VERSION": "230804"}, None, "sixel"),
+        ("auto", {"TERM": "xterm-256color", "TERM_PROGRAM": "ghostty"}, None, "kitty"),
         ("auto", {"TERM": "foot"}, None, "sixel"),
         ("auto", {"TERM": "xterm-256color", "TERM_PROGRAM": "vscode"}, None, "sixel"),
         ("auto", {"TERM": "xterm-256color"}, Answers(kitty=True, sixel=True), "kitty"),

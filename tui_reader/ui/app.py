@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from functools import partial
 from importlib import import_module
@@ -121,6 +121,7 @@ class ReaderApp(App[None]):
         super().__init__()
         self.images = images  # the picture protocol: kitty, sixel, halfblock or off
         self.image_cache_bytes = image_cache_bytes
+        self.after_frame: list[Callable[[], None]] = []  # painters of sixel pictures
         self._scan_process = scan
         self.sources = list(sources)
         self.store = store
@@ -192,6 +193,11 @@ class ReaderApp(App[None]):
         """The main screen (whatever modal screen is above it)."""
         assert self._main is not None, "the app has not started"
         return self._main
+
+    def post_display_hook(self) -> None:
+        """After each frame is written: graphics painted over it (sixel pictures)."""
+        for paint in self.after_frame:
+            paint()
 
     # -- start ------------------------------------------------------------------------
     def get_default_screen(self) -> Screen:
@@ -270,12 +276,7 @@ class ReaderApp(App[None]):
             return
         self.store = None
         self.state.store = None  # reading state lives on in memory
-        self.notify(
-            not_saved_notice(describe(problem)),
-            severity="error",
-            markup=False,
-            timeout=20,
-        )
+        self.notify(not_saved_notice(describe(problem)), severity="error", markup=False, timeout=20)
 
     # -- the scan -----------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="scan")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PIL import Image
@@ -76,6 +77,45 @@ def decode(data: bytes, columns: int, lines: int) -> Picture:
 
     Raises :class:`BadImage` with the reason when the image is refused or broken.
     """
+    frame = _scaled(data, lambda width, height: cell_size(width, height, columns, lines))
+    return Picture(frame.width, frame.height, frame.tobytes())
+
+
+@dataclass(frozen=True, slots=True)
+class Graphic:
+    """An image scaled for a graphics protocol (kitty, sixel): ``width`` x ``height``
+    pixels (``rgb``, three bytes a pixel), covering ``columns`` x ``lines`` cells of
+    ``cell`` (width, height) pixels each."""
+
+    columns: int
+    lines: int
+    width: int
+    height: int
+    rgb: bytes
+    cell: tuple[int, int]
+
+
+def pixel_size(
+    width: int, height: int, columns: int, lines: int, cell: tuple[int, int]
+) -> tuple[int, int]:
+    """The pixels a ``width`` x ``height`` image takes in ``columns`` x ``lines`` cells
+    of ``cell`` pixels, keeping its shape and never enlarging it."""
+    scale = min(1.0, columns * cell[0] / width, lines * cell[1] / height)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def decode_pixels(data: bytes, columns: int, lines: int, cell: tuple[int, int]) -> Graphic:
+    """``data`` as a :class:`Graphic` at most ``columns`` x ``lines`` cells of ``cell``
+    pixels; raises :class:`BadImage` like :func:`decode`."""
+    frame = _scaled(data, lambda width, height: pixel_size(width, height, columns, lines, cell))
+    used_columns = -(-frame.width // cell[0])
+    used_lines = -(-frame.height // cell[1])
+    return Graphic(used_columns, used_lines, frame.width, frame.height, frame.tobytes(), cell)
+
+
+def _scaled(data: bytes, target_of: Callable[[int, int], tuple[int, int]]) -> Image.Image:
+    """The image in ``data`` decoded and resized to ``target_of(width, height)``, as RGB
+    (transparent parts over the pane's dark background)."""
     reason = sniff(data)
     if reason:
         raise BadImage(reason)
@@ -88,7 +128,7 @@ def decode(data: bytes, columns: int, lines: int) -> Picture:
                 raise BadImage("an image without pixels")
             if width * height > MAX_PIXELS:
                 raise BadImage(f"too many pixels ({width:,} x {height:,})")
-            target = cell_size(width, height, columns, lines)
+            target = target_of(width, height)
             if image.format == "JPEG":
                 image.draft("RGB", target)
             image.load()
@@ -113,7 +153,7 @@ def decode(data: bytes, columns: int, lines: int) -> Picture:
         # Transparent parts are drawn over a dark background, like the reading pane's.
         backdrop = Image.new("RGBA", frame.size, (24, 24, 24, 255))
         frame = Image.alpha_composite(backdrop, frame).convert("RGB")
-    return Picture(frame.width, frame.height, frame.tobytes())
+    return frame
 
 
 def _has_alpha(image: Image.Image) -> bool:

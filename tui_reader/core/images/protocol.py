@@ -27,8 +27,11 @@ ATTRIBUTES_QUERY = "\x1b[c"  # every terminal answers this, so it ends the wait
 QUERY_TIMEOUT = 0.3
 _KITTY_OK = re.compile(rb"\x1b_Gi=31;OK\x1b\\")
 _ATTRIBUTES = re.compile(rb"\x1b\[\?([0-9;]*)c")
-KITTY_TERMINALS = ("kitty", "wezterm", "ghostty")  # TERM or TERM_PROGRAM, lower case
-SIXEL_TERMINALS = ("foot", "mlterm", "contour", "vscode")
+# TERM or TERM_PROGRAM, lower case. Kitty pictures are drawn with the protocol's Unicode
+# placeholders, which kitty and Ghostty draw; WezTerm and Konsole speak the protocol but
+# not its placeholders (WezTerm draws such an image at the cursor), and both draw sixel.
+KITTY_TERMINALS = ("kitty", "ghostty")
+SIXEL_TERMINALS = ("foot", "mlterm", "contour", "vscode", "wezterm")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +64,8 @@ def from_environment(env: Mapping[str, str]) -> str:
     program = env.get("TERM_PROGRAM", "").lower()
     if any(name in term or name in program for name in KITTY_TERMINALS):
         return "kitty"
-    if env.get("KONSOLE_VERSION"):
-        return "kitty"
+    if env.get("KONSOLE_VERSION"):  # sixel since Konsole 22.04
+        return "sixel"
     if any(name in term or name in program for name in SIXEL_TERMINALS):
         return "sixel"
     if env.get("WT_SESSION"):  # Windows Terminal draws sixel since 1.22
@@ -109,3 +112,20 @@ def ask_terminal(timeout: float = QUERY_TIMEOUT) -> Answers:
     finally:
         termios.tcsetattr(fd, termios.TCSANOW, saved)  # keep keys typed meanwhile
     return parse_answers(data) or Answers(False, False)
+
+
+def cell_pixels() -> tuple[int, int] | None:
+    """A terminal cell's (width, height) in pixels, from the terminal's window size
+    (TIOCGWINSZ); None when the terminal does not say (many report 0 pixels)."""
+    try:
+        import fcntl
+        import struct
+        import termios
+
+        packed = fcntl.ioctl(sys.__stdout__.fileno(), termios.TIOCGWINSZ, b"\0" * 8)  # type: ignore[union-attr]
+        rows, columns, width, height = struct.unpack("HHHH", packed)
+    except (OSError, ValueError, AttributeError, ImportError):
+        return None
+    if not (rows and columns and width and height):
+        return None
+    return max(1, width // columns), max(1, height // rows)

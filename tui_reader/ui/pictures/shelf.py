@@ -13,6 +13,8 @@ that asked for it are told (on the interface's thread) and drawn again.
 
 from __future__ import annotations
 
+import itertools
+import random
 import threading
 import time
 from collections import OrderedDict
@@ -21,9 +23,10 @@ from contextlib import suppress
 from typing import TYPE_CHECKING
 
 from rich.console import RenderableType
-from rich.segment import Segment
 
+from tui_reader.core.images.kitty import MAX_CELLS
 from tui_reader.core.images.sources import ImageRef, Unresolved, resolve
+from tui_reader.ui.pictures.graphics import Drawn, GraphicsOutput
 
 if TYPE_CHECKING:
     from tui_reader.core.article import Article
@@ -32,7 +35,7 @@ if TYPE_CHECKING:
 KEEP_PICTURES = 256  # pictures kept drawn (each a few thousand cells)
 FETCH_THREADS = 3
 QUIET = 0.03  # seconds without a new request before a picture job starts
-Drawn = tuple[list[list[Segment]], int]  # the lines of cells, and their width
+CELL = (10, 20)  # a cell's pixels when the terminal does not say
 
 
 class _Workers:
@@ -99,6 +102,11 @@ class PictureShelf:
         self.lines = 12
         self.loader: ImageLoader | None = None
         self.cache_limit = cache_limit  # bytes of fetched pictures on disk (None: default)
+        self.cell = CELL  # a cell's (width, height) in pixels, for kitty and sixel
+        self.output: GraphicsOutput | None = None  # sends kitty images to the terminal
+        # kitty image ids: 24 bits, from a random start so that two readers in one
+        # terminal do not take each other's
+        self._ids = itertools.count(random.randrange(1, 1 << 23))
         self._wake = wake
         self._arrived: list[tuple[tuple[str, int, int], Drawn | None, str]] = []
         self.near = 0  # the section at the top of the view: the loaders start there
@@ -131,6 +139,9 @@ class PictureShelf:
 
     def resize(self, columns: int, lines: int) -> None:
         self.columns, self.lines = max(4, columns), max(4, lines)
+        if self.mode == "kitty":  # a placement has at most this many rows and columns
+            self.columns = min(self.columns, MAX_CELLS)
+            self.lines = min(self.lines, MAX_CELLS)
 
     # -- the renderer's side ----------------------------------------------------------
     def block(self, src: str, alt: str, section: int) -> RenderableType | None:
@@ -150,7 +161,9 @@ class PictureShelf:
         drawn = self._drawn.get(key)
         if drawn is not None:
             self._drawn.move_to_end(key)
-            return PictureBlock(drawn[0], drawn[1], alt)
+            if self.output is not None:
+                self.output.send(drawn)  # kitty: once, before the frame that shows it
+            return PictureBlock(drawn.lines, drawn.width, alt)
         self._request(ref, key, section)
         return alt_text(alt, "loading…")
 
@@ -203,17 +216,27 @@ class PictureShelf:
         self._decoders.put(section, lambda: self._decode(ref, key, data))
 
     def _decode(self, ref: ImageRef, key: tuple[str, int, int], data: bytes | None) -> None:
-        from tui_reader.core.images.decode import BadImage, decode
+        from tui_reader.core.images.decode import BadImage, decode, decode_pixels
         from tui_reader.ui.pictures.draw import halfblock_lines
+        from tui_reader.ui.pictures.graphics import kitty_drawn, sixel_drawn
 
         _ref_key, columns, lines = key
         try:
-            loader = self._get_loader()
-            picture = decode(data if data is not None else loader.read(ref), columns, lines)
+            loaded = data if data is not None else self._get_loader().read(ref)
+            if self.mode in ("kitty", "sixel"):
+                graphic = decode_pixels(loaded, columns, lines, self.cell)
+            else:
+                picture = decode(loaded, columns, lines)
         except BadImage as exc:
             self._finish(key, None, str(exc))
             return
-        self._finish(key, (halfblock_lines(picture), picture.width), "")
+        if self.mode == "kitty":
+            drawn = kitty_drawn(graphic, next(self._ids) & 0xFFFFFF or 1)
+        elif self.mode == "sixel":
+            drawn = sixel_drawn(graphic)
+        else:
+            drawn = Drawn(halfblock_lines(picture), picture.width)
+        self._finish(key, drawn, "")
 
     def _finish(self, key: tuple[str, int, int], drawn: Drawn | None, reason: str) -> None:
         with self._lock:
@@ -237,5 +260,7 @@ class PictureShelf:
             else:
                 self._failed[key[0]] = reason
         while len(self._drawn) > KEEP_PICTURES:
-            self._drawn.popitem(last=False)
+            _key, dropped = self._drawn.popitem(last=False)
+            if self.output is not None:
+                self.output.forget(dropped)
         return sections

@@ -9,9 +9,12 @@ between pictures and their alt text.
 
 from __future__ import annotations
 
+import os
+from contextlib import suppress
 from typing import TYPE_CHECKING
 
 from textual.message import Message
+from textual.strip import Strip
 
 from tui_reader.ui.bindings import PICTURE_BINDINGS
 from tui_reader.ui.pictures.shelf import PictureShelf
@@ -37,6 +40,49 @@ class PictureView(DocumentView):
     def on_mount(self) -> None:
         self.pictures.mode = getattr(self.app, "images", "off")
         self.pictures.cache_limit = getattr(self.app, "image_cache_bytes", None)
+        if self.pictures.mode in ("kitty", "sixel"):
+            from tui_reader.core.images.protocol import cell_pixels
+            from tui_reader.ui.pictures.graphics import GraphicsOutput
+
+            self.pictures.cell = cell_pixels() or self.pictures.cell
+            write = self._write_to_terminal
+            if self.pictures.mode == "kitty" and os.environ.get("TMUX"):
+                from tui_reader.core.images.kitty import through_tmux
+
+                write = lambda text: self._write_to_terminal(through_tmux(text))  # noqa: E731
+            self.pictures.output = GraphicsOutput(write)
+            if self.pictures.mode == "sixel":
+                self.app.after_frame.append(self.paint_sixels)
+
+    def on_unmount(self) -> None:
+        if self.pictures.output is not None:
+            self.pictures.output.close()
+        with suppress(ValueError):
+            self.app.after_frame.remove(self.paint_sixels)
+
+    def _write_to_terminal(self, text: str) -> None:
+        """Write graphics commands through Textual's driver (it has no public way), so
+        they reach the terminal in order with the frames."""
+        driver = self.app._driver
+        if driver is not None:
+            driver.write(text)
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        if self.pictures.mode == "sixel" and self.pictures.output is not None:
+            self.pictures.output.note_line(y, strip)
+        return strip
+
+    def paint_sixels(self) -> None:
+        """Paint the sixel pictures on screen over the frame just written (the app calls
+        this after every frame). Not under another screen: a modal's backdrop shows this
+        one dimmed, and the picture would cover the modal."""
+        output = self.pictures.output
+        if output is None or not output.rows or not self.screen.is_active or not self.display:
+            return
+        region = self.content_region
+        height = self.scrollable_content_region.height
+        output.paint_sixels(region.x, region.y, height, self.app.size.height - 1)
 
     class PicturesArrived(Message):
         """Pictures were loaded (or failed) in a worker thread."""
