@@ -113,7 +113,11 @@ class ReaderApp(App[None]):
             retention=retention,
             show_changes=lambda changed, removed: self.live.feed_changes(changed, removed),
         )
-        self.sync_runner = self._sync_runner(sync, limits or Limits())
+        self.sync_runner: SyncRunner | None = None
+        if sync is not None:
+            from tui_reader.ui.sync import SyncRunner  # only for those who sync
+
+            self.sync_runner = SyncRunner.for_app(self, sync, limits or Limits())
         self.live = LiveLibrary(self, self.sources, self.library, self.state, lambda: self.store)
         self.live.watching = watch
         self._type_ahead: Input | None = None  # a field just opened by a key
@@ -128,24 +132,6 @@ class ReaderApp(App[None]):
         # ``tui-reader post.md``: one Markdown file opens straight into its article.
         single = self.sources[0] if len(self.sources) == 1 else ""
         self._open_on_arrival = single if single.lower().endswith(MARKDOWN_SUFFIXES) else None
-
-    def _sync_runner(self, sync: SyncConfig | None, limits: Limits) -> SyncRunner | None:
-        if sync is None:
-            return None
-        from tui_reader.ui.sync import SyncRunner  # only for those who sync
-
-        runner = SyncRunner(
-            self,
-            sync,
-            limits,
-            store=lambda: self.store,
-            state=self.state,
-            add_articles=self.add_articles,
-            status_line=lambda: self.main.query_one("#sync-status", Static),
-            redraw=lambda: self.main.list.refresh_rows(),
-        )
-        self.feeds_service.sync = runner
-        return runner
 
     @property
     def loading(self) -> bool:
