@@ -681,28 +681,28 @@ def test_every_module_the_warm_up_names_exists() -> None:
     # modules), so a misspelt or moved name would quietly warm nothing: check them all.
     from importlib.util import find_spec
 
-    from tui_reader.ui.app import WARM_UP_MODULES
+    from tui_reader.ui.warmup import WARM_UP_MODULES
 
     assert [name for name in WARM_UP_MODULES if find_spec(name) is None] == []
 
 
 async def test_the_warm_up_waits_while_keys_come(sample_content: Path) -> None:
     async with running(sample_content) as (app, pilot):
-        before = app._last_key
+        before = app.warm_up.last_key
         await pilot.press("j")
-        assert app._last_key > before  # a key is noted as it comes
-        app._last_key = time.monotonic() + 3600  # as if keys came for the next hour
+        assert app.warm_up.last_key > before  # a key is noted as it comes
+        app.warm_up.last_key = time.monotonic() + 3600  # as if keys came for the next hour
         waited = threading.Event()
         done = threading.Event()
 
         def warm() -> None:
             waited.set()
-            app._give_way()
+            app.warm_up.give_way()
             done.set()
 
         threading.Thread(target=warm, daemon=True).start()
         waited.wait(5)
         await pilot.pause(0.3)
         assert not done.is_set()  # still giving way
-        app._last_key = 0.0  # the keys stopped long ago
+        app.warm_up.last_key = 0.0  # the keys stopped long ago
         assert done.wait(5)

@@ -2,8 +2,8 @@
 
 It holds the library, the reading state and the store, runs the scan and the feeds
 service, and gives the main screen (``screens/main.py``) what it shows; the screen and
-its panes do the rest. Start-up tuning lives here: the collector, the warm-up that
-gives way to keys, the integrity check a moment after the first screen.
+its panes do the rest. Start-up tuning lives here: the collector, when the warm-up
+(``warmup.py``) starts, the integrity check a moment after the first screen.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import time
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from functools import partial
-from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,39 +37,16 @@ from tui_reader.core.store import Store, StoreDamaged, StoreError, describe, not
 from tui_reader.ui.feeds import FeedsService
 from tui_reader.ui.messages import ScanBatch, ScanFinished, ScanListed
 from tui_reader.ui.screens.main import MainScreen
+from tui_reader.ui.warmup import WarmUp
 from tui_reader.ui.watching import LiveLibrary
 
 if TYPE_CHECKING:
     from tui_reader.core.sync.settings import SyncConfig
     from tui_reader.ui.sync import SyncRunner
 
-WARM_UP_AFTER = 0.5  # seconds after the warm-up starts before the search text is folded
-KEY_QUIET = 0.15  # seconds without a key before the warm-up goes on
 # Seconds after the first screen before the library's integrity check: run as the list
 # appears, it would share the two cores with the first keys and slow them down.
 STORE_CHECK_AFTER = 1.0
-# What the warm-up imports, in this order: the modules that open an article (their big
-# dependencies in parts of 5-20 ms, so a key pressed meanwhile waits for one part at
-# most), then the screens that open on a key. A name that is not there is skipped: its
-# package imports it anyway.
-WARM_UP_MODULES = (
-    "yaml",
-    "tui_reader.core.local.frontmatter",
-    "markdown_it.rules_inline",
-    "markdown_it.rules_block",
-    "markdown_it",
-    "tui_reader.core.markdown.text",
-    "tui_reader.core.markdown.document",
-    "tui_reader.core.local.scan",
-    "pygments.lexers",
-    "rich.syntax",
-    "tui_reader.ui.render",
-    "tui_reader.ui.screens.help",
-    "tui_reader.ui.screens.pickers",
-    "tui_reader.ui.screens.feeds",
-)
-# With pictures on, the warm-up imports Pillow and the picture drawing too.
-PICTURE_MODULES = ("PIL.Image", "tui_reader.ui.pictures.draw", "tui_reader.core.images.load")
 REPEAT_ERROR_AFTER = 30.0  # seconds before the same state error is shown again
 MAX_LISTED_PROBLEMS = 10  # files named in the "could not be read fully" toast
 
@@ -138,7 +114,11 @@ class ReaderApp(App[None]):
             retention=retention,
             show_changes=lambda changed, removed: self.live.feed_changes(changed, removed),
         )
-        self.sync_runner = self._sync_runner(sync, limits or Limits())
+        self.sync_runner: SyncRunner | None = None
+        if sync is not None:
+            from tui_reader.ui.sync import SyncRunner  # only for those who sync
+
+            self.sync_runner = SyncRunner.for_app(self, sync, limits or Limits())
         self.live = LiveLibrary(self, self.sources, self.library, self.state, lambda: self.store)
         self.live.watching = watch
         self._type_ahead: Input | None = None  # a field just opened by a key
@@ -147,31 +127,12 @@ class ReaderApp(App[None]):
         self._startup_messages = list(messages)
         self._errors_shown: dict[str, float] = {}
         self._painted = False  # the first screen is out (Textual's Ready event)
-        self._warm_up_waits = False  # the scan ended before the first screen was out
-        self._last_key = 0.0  # time.monotonic() of the last key: the warm-up gives way
+        self.warm_up = WarmUp(self, self.library, pictures=images != "off")
         self._store_unchecked = check_store and store is not None
         self._main: MainScreen | None = None
         # ``tui-reader post.md``: one Markdown file opens straight into its article.
         single = self.sources[0] if len(self.sources) == 1 else ""
         self._open_on_arrival = single if single.lower().endswith(MARKDOWN_SUFFIXES) else None
-
-    def _sync_runner(self, sync: SyncConfig | None, limits: Limits) -> SyncRunner | None:
-        if sync is None:
-            return None
-        from tui_reader.ui.sync import SyncRunner  # only for those who sync
-
-        runner = SyncRunner(
-            self,
-            sync,
-            limits,
-            store=lambda: self.store,
-            state=self.state,
-            add_articles=self.add_articles,
-            status_line=lambda: self.main.query_one("#sync-status", Static),
-            redraw=lambda: self.main.list.refresh_rows(),
-        )
-        self.feeds_service.sync = runner
-        return runner
 
     @property
     def loading(self) -> bool:
@@ -222,7 +183,7 @@ class ReaderApp(App[None]):
             self._set_progress(loading=True)
             self.scan(self.sources)
         else:
-            self._warm_up()  # no scan to wait for
+            self.warm_up.start()  # no scan to wait for
         if self.feeds_service.feeds:
             self.feeds_service.load_cached(list(self.feeds_service.feeds))
         self._exit_on_hangup()
@@ -244,8 +205,7 @@ class ReaderApp(App[None]):
         self._painted = True
         tuning.after_first_screen()
         self._open_single_file()
-        if self._warm_up_waits:
-            self._warm_up()
+        self.warm_up.first_screen()
         if self._store_unchecked:
             self._store_unchecked = False
             self.set_timer(STORE_CHECK_AFTER, self._check_store)
@@ -257,7 +217,7 @@ class ReaderApp(App[None]):
     def _check_store(self) -> None:
         """The library's integrity check, off the interface's thread and its connection.
         A damaged library is left alone from then on, as if it had failed to open."""
-        self._give_way()  # not while keys come: it reads the whole file
+        self.warm_up.give_way()  # not while keys come: it reads the whole file
         store = self.store
         if store is None or not self.is_running:
             return
@@ -349,7 +309,7 @@ class ReaderApp(App[None]):
         self._set_progress(loading=False, measuring=False)
         self.main.list.apply_filter()
         self._open_single_file()
-        self._warm_up()
+        self.warm_up.start()
         self.live.scan_over()
         if not self.library.articles:
             self.notify("No articles found in the given sources.", severity="warning")
@@ -365,54 +325,10 @@ class ReaderApp(App[None]):
             self.notify(error, severity="error", markup=False, timeout=10)
         self.main.list.articles_added()
 
-    # -- what gives way to keys ---------------------------------------------------------
-    def _warm_up(self) -> None:
-        """Once the scan is done and the list is on screen, prepare off the UI thread
-        what the next keys need. Neither the start nor the first article waits for it.
-
-        A thread still shares the interpreter lock: started before the first paint, this
-        work would hold back the first screen of a big library. So it waits
-        for the first screen, and comes in two parts: at once, the modules that open an
-        article (WARM_UP_MODULES: markdown-it, the document model, the renderer; about
-        0.15 s, done well before a user presses Enter); a moment later (WARM_UP_AFTER),
-        the folded search text of every article (0.1-0.2 s on 10,000 posts). Both give
-        way to keys (_give_way), so a key pressed meanwhile is not held up by them."""
-        self._warm_up_waits = not self._painted
-        if self._warm_up_waits:
-            return
-
-        pictures = PICTURE_MODULES if self.images != "off" else ()
-
-        def load() -> None:
-            for name in (*WARM_UP_MODULES, *pictures):
-                self._give_way()
-                with suppress(ImportError):  # moved inside its package: imported with it
-                    import_module(name)
-
-        self.run_worker(
-            load, name="warm up", description="import the reader's modules", thread=True
-        )
-        # A description, or Textual describes the worker with repr(Library): 0.8 s on
-        # 10,000 posts.
-        self.set_timer(
-            WARM_UP_AFTER,
-            lambda: self.run_worker(
-                partial(self.library.prepare_search, pause=self._give_way),
-                name="prepare search",
-                description="fold the search text of every article",
-                thread=True,
-            ),
-        )
-
-    def _give_way(self) -> None:
-        """In a warm-up thread: wait while keys come, so that answering them does not
-        share the interpreter lock with work nobody is waiting for."""
-        while self.is_running and time.monotonic() - self._last_key < KEY_QUIET:
-            time.sleep(KEY_QUIET / 3)
-
+    # -- keys ---------------------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key):
-            self._last_key = time.monotonic()  # the warm-up gives way (_give_way)
+            self.warm_up.key()  # background work gives way to keys
         # "/post" typed in one burst: the letters behind "/" reach the focused widget
         # before the field it opened has focus, and come back unhandled. Type them into
         # that field instead of dropping them (see focus_for_typing).

@@ -68,9 +68,7 @@ class FeedsService:
         self.refresh_minutes = refresh_minutes
         self._scheduler: Scheduler | None = None
         self._ticking = False
-        self._to_show: set[str] = set()  # feeds saved, their entries not yet listed
-        self._to_show_whole: set[str] = set()  # ... of which all entries are to be listed
-        self._show_waits = False  # feeds saved now wait for the SHOW_EVERY timer
+        self._saved = SavedFeeds(app, store, add_articles)
 
     @property
     def scheduler(self) -> Scheduler:
@@ -241,7 +239,7 @@ class FeedsService:
         self.refreshing.update(feed.url for feed in feeds)
         try:
             outcomes = await self._refresh(feeds, quiet or scheduled, scheduled)
-            self._show_saved()  # the last feeds saved: listed now, not after the timer
+            self._saved.list_now()  # the last feeds saved: listed now, not after the timer
             store = self.store  # None if found damaged meanwhile: nothing more to save
             if store is not None:
                 await self._after_refresh(store, outcomes)
@@ -273,7 +271,7 @@ class FeedsService:
             if outcome.status == "updated" or outcome.articles:  # new entries or articles
                 # Articles fetched for entries saved before are not "fresh": list the
                 # whole feed then.
-                self._show_later(outcome.url, whole=outcome.status != "updated")
+                self._saved.saved(outcome.url, whole=outcome.status != "updated")
 
         progress.update(Text(_progress_text(0, len(feeds), 0, 0)))
         outcomes = await self._in_own_loop(store, feeds, on_progress)
@@ -323,51 +321,6 @@ class FeedsService:
                 loop.call_soon_threadsafe(task.cancel)
             raise
 
-    def _show_later(self, url: str, whole: bool = False) -> None:
-        """A feed was saved: its new and changed entries (``whole``: all of them) go into
-        the list with those of the other feeds saved within SHOW_EVERY, in one step (each
-        step re-sorts the library, and 200 of them would take the keys' time)."""
-        self._to_show.add(url)
-        if whole:
-            self._to_show_whole.add(url)
-        if not self._show_waits:  # the first feed saved for a while shows at once
-            self._show_saved()
-
-    def _show_saved(self) -> None:
-        """List the feeds saved so far, and wait SHOW_EVERY before listing more."""
-        self._show_waits = False
-        if not self._to_show:
-            return
-        urls, self._to_show = sorted(self._to_show), set()
-        whole, self._to_show_whole = self._to_show_whole, set()
-        self.app.run_worker(self._show_feeds(urls, whole), group="feed-show")
-        self._show_waits = True
-        self.app.set_timer(SHOW_EVERY, self._show_saved)
-
-    async def _show_feeds(self, urls: list[str], whole: set[str] = frozenset()) -> None:
-        """Put refreshed feeds' new and changed entries into the list (the refresh
-        indexed them)."""
-        store = self.store
-        if store is None:
-            return
-
-        def load() -> list[Article]:
-            return [
-                article
-                for url in urls
-                for article in (
-                    store.feed_articles(url) if url in whole else store.fresh_feed_articles(url)
-                )
-            ]
-
-        try:
-            articles = await asyncio.to_thread(load)
-        except StoreError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
-        if articles:
-            self._add(articles)
-
     def show_view(self) -> None:
         if self.store is None:
             self.notify("The feeds view needs the library database, which is not open.")
@@ -394,6 +347,68 @@ class FeedsService:
             slots = {url: (when, reason) for url, (when, reason, _f, _c) in saved.items()}
         shown = [r for r in records if r.url in configured] or records
         self.app.push_screen(FeedsScreen(shown, slots, note))
+
+
+class SavedFeeds:
+    """Feeds a refresh saved, their entries put into the list in batches: each step
+    re-sorts the library, and a step per feed (200 of them) would take the keys' time."""
+
+    def __init__(
+        self,
+        app: App[None],
+        store: Callable[[], Store | None],
+        add_articles: Callable[[list[Article]], None],
+    ) -> None:
+        self.app = app
+        self._store = store
+        self._add = add_articles
+        self._urls: set[str] = set()  # feeds saved, their entries not yet listed
+        self._whole: set[str] = set()  # ... of which all entries are to be listed
+        self._waits = False  # feeds saved now wait for the SHOW_EVERY timer
+
+    def saved(self, url: str, whole: bool = False) -> None:
+        """A feed was saved: its new and changed entries (``whole``: all of them) go into
+        the list with those of the other feeds saved within SHOW_EVERY, in one step."""
+        self._urls.add(url)
+        if whole:
+            self._whole.add(url)
+        if not self._waits:  # the first feed saved for a while shows at once
+            self.list_now()
+
+    def list_now(self) -> None:
+        """List the feeds saved so far, and wait SHOW_EVERY before listing more."""
+        self._waits = False
+        if not self._urls:
+            return
+        urls, self._urls = sorted(self._urls), set()
+        whole, self._whole = self._whole, set()
+        self.app.run_worker(self._show_feeds(urls, whole), group="feed-show")
+        self._waits = True
+        self.app.set_timer(SHOW_EVERY, self.list_now)
+
+    async def _show_feeds(self, urls: list[str], whole: set[str]) -> None:
+        """Put refreshed feeds' new and changed entries into the list (the refresh
+        indexed them)."""
+        store = self._store()
+        if store is None:
+            return
+
+        def load() -> list[Article]:
+            return [
+                article
+                for url in urls
+                for article in (
+                    store.feed_articles(url) if url in whole else store.fresh_feed_articles(url)
+                )
+            ]
+
+        try:
+            articles = await asyncio.to_thread(load)
+        except StoreError as exc:
+            self.app.notify(str(exc), severity="error", markup=False)
+            return
+        if articles:
+            self._add(articles)
 
 
 def _progress_text(done: int, total: int, new: int, failed: int) -> str:

@@ -62,6 +62,25 @@ class SyncRunner:
         self._service: Any = None
         self._client: Any = None
 
+    @classmethod
+    def for_app(cls, app: Any, config: SyncConfig, limits: Limits) -> SyncRunner:
+        """The runner of the reader's account, wired to ``app``, the ReaderApp (typed
+        loosely: naming it here would import app.py, which imports this module): its
+        library (through a function, as a damaged one is dropped while the app runs),
+        its list and status line, and its feeds service, whose refreshes sync after them."""
+        runner = cls(
+            app,
+            config,
+            limits,
+            store=lambda: app.store,
+            state=app.state,
+            add_articles=app.add_articles,
+            status_line=lambda: app.main.query_one("#sync-status", Static),
+            redraw=lambda: app.main.list.refresh_rows(),
+        )
+        app.feeds_service.sync = runner
+        return runner
+
     def start(self) -> None:
         """Show what earlier rounds saved, then sync (called after the first screen)."""
         self.app.run_worker(self._start(), group="sync", description="sync")

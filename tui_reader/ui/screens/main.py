@@ -39,6 +39,22 @@ from tui_reader.ui.widgets.toc import TocList
 
 PANES = ("list-pane", "reader-pane")  # their border shows which one holds the focus
 READ_AFTER_SECONDS = 3.0  # an article open this long counts as read
+# Keys bound on the screen, so they work whichever pane holds the focus, whose work one
+# pane does: each name here becomes the screen's ``action_<name>``, which calls the
+# pane's. A table, as a method apiece would only repeat the name (see the module's end).
+FORWARDED_ACTIONS = {
+    "list": (
+        "filter",
+        "search",
+        "tags",
+        "clear_filters",
+        "cycle_sort",
+        "toggle_unread",
+        "toggle_starred",
+        "cycle_minutes",
+    ),
+    "reading": ("open_link", "copy_link", "toggle_toc"),
+}
 
 
 class MainScreen(Screen[None]):
@@ -211,39 +227,6 @@ class MainScreen(Screen[None]):
         if current is not None and current.key == article.key:
             self.open_article(article, position=0.0)
 
-    def action_open_link(self) -> None:
-        self.reading.action_open_link()
-
-    def action_copy_link(self) -> None:
-        self.reading.action_copy_link()
-
-    def action_filter(self) -> None:
-        self.list.action_filter()
-
-    def action_search(self) -> None:
-        self.list.action_search()
-
-    def action_tags(self) -> None:
-        self.list.action_tags()
-
-    def action_clear_filters(self) -> None:
-        self.list.action_clear_filters()
-
-    def action_cycle_sort(self) -> None:
-        self.list.action_cycle_sort()
-
-    def action_toggle_unread(self) -> None:
-        self.list.action_toggle_unread()
-
-    def action_toggle_starred(self) -> None:
-        self.list.action_toggle_starred()
-
-    def action_cycle_minutes(self) -> None:
-        self.list.action_cycle_minutes()
-
-    def action_toggle_toc(self) -> None:
-        self.reading.action_toggle_toc()
-
     def action_find(self) -> None:
         self._focus_for_typing(self.reading.find_field())
 
@@ -401,3 +384,22 @@ class MainScreen(Screen[None]):
         article = load_single(path)
         self._outside[article.key] = article
         self.open_article(article, anchor)
+
+
+def _forward(pane: str, name: str) -> Callable[[MainScreen], None]:
+    """``MainScreen.action_<name>``: the pane's action of that name."""
+
+    def action(self: MainScreen) -> None:
+        getattr(getattr(self, pane), f"action_{name}")()
+
+    action.__name__ = f"action_{name}"
+    action.__qualname__ = f"MainScreen.action_{name}"
+    action.__doc__ = f"The {pane} pane's {name!r}, from wherever the focus is."
+    return action
+
+
+# Textual finds an action with getattr on the screen, so methods set here are found as
+# those written in the class are.
+for _pane, _names in FORWARDED_ACTIONS.items():
+    for _name in _names:
+        setattr(MainScreen, f"action_{_name}", _forward(_pane, _name))
