@@ -309,3 +309,37 @@ def test_a_feed_both_configured_and_on_the_server_comes_from_the_server_once(
     with Store(database_file()) as store:
         assert store.get_feed(url) is None  # not fetched a second time
         assert len(store.feed_articles()) == 3
+
+
+async def test_in_the_reader_a_local_copy_leaves_the_list_once_the_server_has_the_feed(
+    ttrss: TtrssServer,
+) -> None:
+    """A configured feed fetched before sync was set up: the first round in the reader
+    brings the server's copy, and the local one leaves the list at once, not at the next
+    start (the feed is shown once, from the server)."""
+    from tests.pilot_wait import settle, wait_until
+    from tui_reader.core.sources import FeedConfig
+    from tui_reader.core.sync.settings import SyncConfig
+    from tui_reader.ui.app import ReaderApp
+
+    _, seed = ttrss.subscribe(3)
+    url = f"http://0.0.0.0/feed.xml?seed={seed}&n=3"
+    path = config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'[[feeds]]\nurl = "{url}"\ntitle = "Mine"\nfull_text = false\n')
+    done = cli("refresh")  # the local copy, before any sync
+    assert done.returncode == 0, done.stderr
+    store = Store(database_file())
+    assert len(store.feed_articles(url)) == 3
+    sync = SyncConfig("ttrss", URL, USER, password=PASSWORD)
+    app = ReaderApp(feeds=[FeedConfig(url, "Mine", full_text="false")], store=store, sync=sync)
+    async with app.run_test(size=(160, 48)) as pilot:
+        runner = app.sync_runner
+        assert runner is not None
+        runner.start_after = 0.0
+        await wait_until(pilot, lambda: runner.store_urls, tries=3000)
+        await wait_until(pilot, lambda: not runner.running, tries=3000)
+        await settle(app, pilot)
+        titles = [a.title for a in app.library.articles]
+        assert len(titles) == 3, titles  # once, not the local copy beside the server's
+        assert all(a.source in runner.store_urls for a in app.library.articles)

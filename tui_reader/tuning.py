@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import threading
 
 # Young collections ten times less often, full ones much less: a full collection walks
 # every object, and with a big library (or a big article's model) in memory each one
@@ -28,6 +29,12 @@ SWITCH_INTERVAL = 0.0005
 # change waits for the next tick, and a key that scrolls the list waits for two. Drawing
 # is still only done for changes, so a fast clock costs nothing when idle.
 TEXTUAL_FPS = "240"
+
+# Background imports take turns. Two threads importing parts of one package whose modules
+# import each other (markdown-it's) can each hold a module lock the other needs, and
+# Python then raises _DeadlockError in one of them: seen when one file opened straight
+# into its article while the warm-up imported markdown-it.
+IMPORTS = threading.Lock()
 
 # The interpreter's own settings, as they were when this module was first imported
 # (the command line imports it before changing anything): what a forked child restores.

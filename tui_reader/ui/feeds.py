@@ -194,6 +194,16 @@ class FeedsService:
         if store is not None and store.writable:
             self.app.run_worker(lambda: store.clear_changed(key), thread=True, exit_on_error=False)
 
+    def leave_to_server(self, server_urls: set[str]) -> None:
+        """Configured feeds the sync server has too are shown once, from the server:
+        their local copies leave the list (their cache stays, should sync be dropped)."""
+        local = {feed.url for feed in self.feeds if feed.url in server_urls}
+        if not local:
+            return
+        self.feeds = [feed for feed in self.feeds if feed.url not in local]
+        keys = [a.key for a in self.app.library.articles if a.source in local]
+        self._show_changed(set(), keys)
+
     def _show_changed(self, changed: set[str], removed: list[str]) -> None:
         if self._show_changes is not None and (changed or removed):
             self._show_changes(changed, removed)

@@ -45,7 +45,10 @@ class SyncRunner:
         add_articles: Callable[[list[Article]], None],
         status_line: Callable[[], Static],
         redraw: Callable[[], None],
+        leave_to_server: Callable[[set[str]], None] | None = None,
     ) -> None:
+        """``leave_to_server(urls)``: configured feeds at these URLs are the server's
+        now, and their local copies leave the list."""
         self.app = app
         self.config = config
         self.limits = limits
@@ -54,6 +57,7 @@ class SyncRunner:
         self._add = add_articles
         self._line = status_line
         self._redraw = redraw
+        self._leave_to_server = leave_to_server
         self.start_after = SYNC_AFTER
         self.running = False
         self.failing = ""  # the last round's failure, "" while sync works
@@ -77,6 +81,7 @@ class SyncRunner:
             add_articles=app.add_articles,
             status_line=lambda: app.main.query_one("#sync-status", Static),
             redraw=lambda: app.main.list.refresh_rows(),
+            leave_to_server=app.feeds_service.leave_to_server,
         )
         app.feeds_service.sync = runner
         return runner
@@ -104,6 +109,7 @@ class SyncRunner:
             self.app.notify(str(exc), severity="error", markup=False)
             return
         self.server_urls, self.store_urls = set(urls), set(urls.values())
+        self._hand_over()
         if status is not None and status.last_error:
             self._show_failing(status.last_error)
         await self._round()
@@ -141,11 +147,19 @@ class SyncRunner:
                 self._add(await asyncio.to_thread(store.feed_articles, url))
             except StoreError as exc:
                 self.app.notify(str(exc), severity="error", markup=False)
+        if report.updated_feeds:  # perhaps a feed that is configured here too
+            with suppress(StoreError):  # then it is handed over at the next round
+                self.server_urls = set(await asyncio.to_thread(store.synced_store_urls))
+                self._hand_over()
         self._redraw()
         if self.failing:
             self.app.notify("Sync works again.", timeout=4)
         self.failing = ""
         self._line().remove_class("-shown")
+
+    def _hand_over(self) -> None:
+        if self._leave_to_server is not None:
+            self._leave_to_server(self.server_urls)
 
     def _show_failing(self, message: str) -> None:
         self.failing = clean_line(message, 300)

@@ -20,6 +20,7 @@ from importlib import import_module
 
 from textual.app import App
 
+from tui_reader import tuning
 from tui_reader.core.library import Library
 
 WARM_UP_AFTER = 0.5  # seconds after the warm-up starts before the search text is folded
@@ -78,7 +79,8 @@ class WarmUp:
         def load() -> None:
             for name in (*WARM_UP_MODULES, *pictures):
                 self.give_way()
-                with suppress(ImportError):  # moved inside its package: imported with it
+                # ImportError: moved inside its package, so imported with it.
+                with tuning.IMPORTS, suppress(ImportError):
                     import_module(name)
 
         self.app.run_worker(

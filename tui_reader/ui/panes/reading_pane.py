@@ -14,6 +14,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
+from tui_reader import tuning
 from tui_reader.core.article import Article
 from tui_reader.core.library import Library
 from tui_reader.core.sanitize import clean_error
@@ -115,9 +116,11 @@ class ReadingPane(Vertical):
         position: float | None,
         reload_at: tuple[str, int, float] | None = None,
     ) -> None:
-        # Here, not at the top: markdown-it and the loader load with the first article.
-        from tui_reader.core.local.scan import load_body
-        from tui_reader.core.markdown.document import Document
+        # Here, not at the top: markdown-it and the loader load with the first article,
+        # taking turns with the warm-up's imports (tuning.IMPORTS says why).
+        with tuning.IMPORTS:
+            from tui_reader.core.local.scan import load_body
+            from tui_reader.core.markdown.document import Document
 
         loaded = load_body(article)
         document = Document(loaded.body)
