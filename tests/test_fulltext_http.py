@@ -6,15 +6,13 @@ with a message and keep the entry's feed text.
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from feed_samples import rss_with_items
 from pytest_httpserver import HTTPServer
-from test_feeds_http import RawServer, trickle_body
+from test_feeds_http import RawServer, raw_server, trickle_body  # noqa: F401 (a fixture)
 from werkzeug import Request, Response
 
 from tui_reader.core.feeds.fetch import make_client
@@ -36,19 +34,6 @@ HTML = "text/html; charset=utf-8"
 def store(tmp_path: Path) -> Iterator[Store]:
     with Store(tmp_path / "library.sqlite3") as s:
         yield s
-
-
-@pytest.fixture
-def raw_server() -> Iterator[Callable[..., RawServer]]:
-    servers: list[RawServer] = []
-
-    def start(behaviour: Callable[[socket.socket, threading.Event], None]) -> RawServer:
-        servers.append(RawServer(behaviour))
-        return servers[-1]
-
-    yield start
-    for server in servers:
-        server.close()
 
 
 def summary_feed(server: HTTPServer, *paths: str) -> bytes:
@@ -162,7 +147,9 @@ def hostile_routes(server: HTTPServer) -> dict[str, str]:
 
 
 async def test_hostile_pages_end_with_a_message_and_keep_the_feed_text(
-    httpserver: HTTPServer, store: Store, raw_server: Callable[..., RawServer]
+    httpserver: HTTPServer,
+    store: Store,
+    raw_server: Callable[..., RawServer],  # noqa: F811 (the fixture)
 ) -> None:
     expected = hostile_routes(httpserver)
     slow = raw_server(trickle_body)

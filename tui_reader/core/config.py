@@ -87,16 +87,9 @@ def load_config(path: Path) -> Config:
     if isinstance(sources, str):
         sources = [sources]
     config.sources = [os.path.expanduser(s) for s in sources if isinstance(s, str)]
-    wpm = data.get("wpm")
-    if isinstance(wpm, int) and 20 <= wpm <= 5000:
-        config.wpm = wpm
-    elif wpm is not None:
-        config.errors.append(f"{clean_line(str(path))}: wpm must be a number from 20 to 5000")
-    measure = data.get("measure")
-    if isinstance(measure, int) and 30 <= measure <= 200:
-        config.measure = measure
-    elif measure is not None:
-        config.errors.append(f"{clean_line(str(path))}: measure must be a number from 30 to 200")
+    shown = clean_line(str(path))
+    config.wpm = _number(data, "wpm", 20, 5000, config, shown, config.wpm)
+    config.measure = _number(data, "measure", 30, 200, config, shown, config.measure)
     for entry in data.get("feeds", []) or []:
         feed = _feed_from(entry)
         if feed is None:
@@ -134,11 +127,22 @@ def _read_images(data: dict[str, object], config: Config, name: str) -> None:
         config.images = str(images)
     elif images is not None:
         config.errors.append(f"{name}: images must be one of {', '.join(IMAGE_SETTINGS)}")
-    size = data.get("image_cache_mb")
-    if isinstance(size, int) and 0 <= size <= 100_000:
-        config.image_cache_mb = size
-    elif size is not None:
-        config.errors.append(f"{name}: image_cache_mb must be a number from 0 to 100000")
+    config.image_cache_mb = _number(
+        data, "image_cache_mb", 0, 100_000, config, name, config.image_cache_mb
+    )
+
+
+def _number(
+    data: dict[str, object], key: str, low: int, high: int, config: Config, shown: str, now: int
+) -> int:
+    """``data[key]`` when it is a whole number from ``low`` to ``high``; else ``now``, and
+    a problem named with the file ``shown`` when the key was there."""
+    value = data.get(key)
+    if isinstance(value, int) and low <= value <= high:
+        return value
+    if value is not None:
+        config.errors.append(f"{shown}: {key} must be a number from {low} to {high}")
+    return now
 
 
 def _live_settings(config: Config, data: dict[str, object], shown: str) -> None:
